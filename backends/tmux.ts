@@ -1,0 +1,224 @@
+import { nanoid } from 'nanoid';
+import { run, type RunResult } from '../src/core/exec.js';
+import { CommandError, WorkmuxError } from '../src/core/errors.js';
+import { HandshakeTimeoutError } from './fifo-handshake.js';
+import type {
+  AgentStatus, Backend, BackendContext, BackendFactory, Handshake, Key, PaneId, PaneInfo, Scope, SplitSpec, Tab, TabSpec,
+} from './types.js';
+
+const STATUS_OPTION = '@workmux_status';
+/** Prepended to the user's window-status formats so the icon shows without touching the rest. */
+const STATUS_FORMAT_PREFIX = `#{?${STATUS_OPTION},#{${STATUS_OPTION}} ,}`;
+const KEY_NAMES: Record<Key, string> = { enter: 'Enter', 'ctrl-c': 'C-c', 'ctrl-d': 'C-d', escape: 'Escape', tab: 'Tab' };
+const PANE_FORMAT = ['#{pane_id}', '#{window_id}', '#{window_name}', '#{session_id}', '#{session_name}', '#{pane_title}',
+  '#{pane_current_path}', '#{pane_current_command}', '#{pane_pid}', '#{pane_tty}', '#{pane_dead}', '#{pane_active}'].join('\t');
+const CREATED_FORMAT = '#{window_id}\t#{pane_id}\t#{session_id}\t#{session_name}';
+const TIMEOUT_MS = 10_000;
+
+/** tmux session names cannot contain `.` or `:`. */
+export function sessionNameForProject(projectName: string): string {
+  return projectName.replace(/[.:]/g, '_') || 'workmux';
+}
+
+export function parsePaneLine(line: string): PaneInfo | undefined {
+  const f = line.split('\t');
+  if (f.length < 12) return undefined;
+  return {
+    id: f[0]!, tabId: f[1]!, tabName: f[2]!, scope: { id: f[3]!, name: f[4]! }, title: f[5]!, cwd: f[6]!,
+    currentCommand: f[7]!, pid: Number(f[8]) || undefined, tty: f[9] || undefined, dead: f[10] === '1', active: f[11] === '1',
+  };
+}
+
+/**
+ * tmux backend. Inside tmux ($TMUX set) it talks to the user's server and inserts tabs right after the
+ * calling pane's window. Outside any multiplexer it runs workmux's own server on a private socket
+ * (`-L workmux`), one session per project, so `workmux add` works on a machine with only tmux and git.
+ */
+class TmuxBackend implements Backend {
+  readonly kind = 'tmux' as const;
+  readonly capabilities = { insertAfter: true, statusInTabs: true, splits: true, pushOutput: true };
+  private readonly socketArgs: string[];
+  private readonly embedded: boolean;
+  private readonly sessionName: string;
+
+  constructor(private readonly ctx: BackendContext) {
+    const explicitSocket = ctx.env.WORKMUX_TMUX_SOCKET || (ctx.settings.socket as string | undefined);
+    this.embedded = !ctx.env.TMUX;
+    this.socketArgs = this.embedded ? ['-L', explicitSocket || 'workmux'] : [];
+    this.sessionName = sessionNameForProject(ctx.projectName);
+  }
+
+  /** Runs `tmux <socket> args...`; `;` elements chain several tmux commands into one process. */
+  private tmux(args: string[], options: { input?: string; reject?: boolean; timeout?: number } = {}): Promise<RunResult> {
+    return run(['tmux', ...this.socketArgs, ...args], { env: this.ctx.env, timeout: options.timeout ?? TIMEOUT_MS, ...options });
+  }
+
+  private async tmuxLines(args: string[]): Promise<string[]> {
+    return (await this.tmux(args)).stdout.split('\n').filter((line) => line.length > 0);
+  }
+
+  async ensureAvailable(): Promise<void> {
+    const result = await run(['tmux', '-V'], { env: this.ctx.env, reject: false, timeout: TIMEOUT_MS }).catch(() => undefined);
+    if (!result || result.exitCode !== 0) {
+      throw new WorkmuxError('tmux is not installed or not on PATH', { hint: 'install tmux (apt-get install tmux / brew install tmux)' });
+    }
+  }
+
+  callerPane(): PaneId | undefined {
+    return this.embedded ? undefined : this.ctx.env.TMUX_PANE || undefined;
+  }
+
+  attachHint(scope: Scope): string | undefined {
+    if (!this.embedded) return undefined;
+    return `attach with: tmux ${this.socketArgs.join(' ')} attach -t '=${scope.name}'`;
+  }
+
+  async currentScope(): Promise<Scope> {
+    const caller = this.callerPane();
+    if (caller) {
+      const [id = '', name = ''] = (await this.tmux(['display-message', '-p', '-t', caller, '#{session_id}\t#{session_name}'])).stdout.trim().split('\t');
+      return { id, name };
+    }
+    const found = await this.tmux(['display-message', '-p', '-t', `=${this.sessionName}:`, '#{session_id}'], { reject: false });
+    return { id: found.exitCode === 0 ? found.stdout.trim() : '', name: this.sessionName };
+  }
+
+  async openTab(spec: TabSpec): Promise<Tab> {
+    const envArgs = Object.entries(spec.env ?? {}).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
+    const common = ['-n', spec.name, '-c', spec.cwd, '-P', '-F', CREATED_FORMAT, ...envArgs, '--', ...spec.command];
+    let created: string;
+    const caller = this.callerPane();
+    if (caller) {
+      const callerWindow = (await this.tmux(['display-message', '-p', '-t', caller, '#{window_id}'])).stdout.trim();
+      created = (await this.tmux(['new-window', '-d', '-a', '-t', callerWindow, ...common])).stdout;
+    } else {
+      created = await this.openTabEmbedded(common);
+    }
+    const [tabId = '', paneId = '', scopeId = '', scopeName = ''] = created.trim().split('\t');
+    await this.prepareWindow(tabId);
+    const tab: Tab = { id: tabId, name: spec.name, scope: { id: scopeId, name: scopeName }, paneId };
+    if (!spec.background) await this.focus(tab);
+    return tab;
+  }
+
+  /** Embedded server: the first tab of a project creates its session; later ones append to it. */
+  private async openTabEmbedded(common: string[]): Promise<string> {
+    const exists = await this.tmux(['has-session', '-t', `=${this.sessionName}`], { reject: false });
+    if (exists.exitCode !== 0) {
+      const made = await this.tmux(['new-session', '-d', '-s', this.sessionName, '-x', '200', '-y', '50', ...common], { reject: false });
+      if (made.exitCode === 0) return made.stdout;
+      // Lost a race with another workmux creating the same session: fall through and append.
+      if (!/duplicate session/.test(made.stderr)) throw new CommandError(['tmux', 'new-session'], made);
+    }
+    return (await this.tmux(['new-window', '-d', '-t', `=${this.sessionName}:`, ...common])).stdout;
+  }
+
+  /** Keeps the window name (the tab's identity) fixed and makes room for the status icon. */
+  private async prepareWindow(windowId: string): Promise<void> {
+    const [statusFormat = '', currentFormat = ''] = (
+      await this.tmux(['show-options', '-gv', 'window-status-format', ';', 'show-options', '-gv', 'window-status-current-format'])
+    ).stdout.split('\n');
+    const withIcon = (format: string) => (format.startsWith(STATUS_FORMAT_PREFIX) ? format : STATUS_FORMAT_PREFIX + format);
+    await this.tmux([
+      'set-option', '-w', '-t', windowId, 'automatic-rename', 'off', ';',
+      'set-option', '-w', '-t', windowId, 'allow-rename', 'off', ';',
+      'set-option', '-w', '-t', windowId, 'window-status-format', withIcon(statusFormat), ';',
+      'set-option', '-w', '-t', windowId, 'window-status-current-format', withIcon(currentFormat),
+    ]);
+  }
+
+  async splitPane(target: PaneId, spec: SplitSpec): Promise<PaneId> {
+    const size = spec.size ? ('cells' in spec.size ? ['-l', String(spec.size.cells)] : ['-l', `${spec.size.percent}%`]) : [];
+    const envArgs = Object.entries(spec.env ?? {}).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
+    const args = ['split-window', '-d', spec.direction === 'horizontal' ? '-h' : '-v', ...size, '-t', target, '-c', spec.cwd,
+      '-P', '-F', '#{pane_id}', ...envArgs, '--', ...spec.command];
+    return (await this.tmux(args)).stdout.trim();
+  }
+
+  async listPanes(opts: { allScopes?: boolean } = {}): Promise<PaneInfo[]> {
+    const result = await this.tmux(['list-panes', '-a', '-F', PANE_FORMAT], { reject: false });
+    if (result.exitCode !== 0) {
+      if (/no server running|error connecting|No such file/i.test(result.stderr)) return [];
+      throw new CommandError(['tmux', 'list-panes'], result);
+    }
+    const panes = result.stdout.split('\n').map(parsePaneLine).filter((p): p is PaneInfo => p !== undefined);
+    if (opts.allScopes) return panes;
+    const scope = await this.currentScope();
+    return panes.filter((pane) => pane.scope.id === scope.id);
+  }
+
+  async sendText(pane: PaneId, text: string): Promise<void> {
+    const buffer = `workmux-${nanoid(8).replace(/[^A-Za-z0-9]/g, 'x')}`;
+    // load-buffer reads stdin; paste-buffer -p pastes bracketed when the program asked for it, -d frees it.
+    await this.tmux(['load-buffer', '-b', buffer, '-', ';', 'paste-buffer', '-b', buffer, '-t', pane, '-p', '-d'], { input: text });
+  }
+
+  async sendKey(pane: PaneId, key: Key): Promise<void> {
+    await this.tmux(['send-keys', '-t', pane, KEY_NAMES[key]]);
+  }
+
+  async capture(pane: PaneId, opts: { lines?: number } = {}): Promise<string> {
+    const range = opts.lines ? ['-S', String(-opts.lines)] : [];
+    return (await this.tmux(['capture-pane', '-p', '-J', '-t', pane, ...range])).stdout;
+  }
+
+  async focus(target: Tab | PaneId): Promise<void> {
+    const pane = typeof target === 'string' ? target : target.paneId;
+    const args = ['select-window', '-t', pane, ';', 'select-pane', '-t', pane];
+    // Another session: move the caller's client there (no client exists in embedded mode).
+    if (this.callerPane()) args.push(';', 'switch-client', '-t', pane);
+    await this.tmux(args, { reject: false });
+  }
+
+  async closeTab(tab: Tab): Promise<void> {
+    const result = await this.tmux(['kill-window', '-t', tab.id || tab.paneId], { reject: false });
+    if (result.exitCode !== 0 && !/can't find|no such|no server/i.test(result.stderr)) throw new CommandError(['tmux', 'kill-window'], result);
+  }
+
+  async closeTabDeferred(tab: Tab): Promise<void> {
+    // Runs inside the tmux server after a delay, with no shell involved, so it outlives this process.
+    await this.tmux(['run-shell', '-b', '-d', '0.5', '-C', `kill-window -t ${tab.id || tab.paneId}`]);
+  }
+
+  async setStatus(tab: Tab, status: AgentStatus | null): Promise<void> {
+    const args = status
+      ? ['set-option', '-w', '-t', tab.id, STATUS_OPTION, this.ctx.statusIcons[status]]
+      : ['set-option', '-w', '-u', '-t', tab.id, STATUS_OPTION];
+    await this.tmux(args, { reject: false });
+  }
+
+  /**
+   * Embedded mode: the private server must exist before a handshake channel can be locked on it. It is
+   * kept alive while empty so a project's first tab and its handshake can share it.
+   */
+  private serverStarted = false;
+  private async ensureEmbeddedServer(): Promise<void> {
+    if (!this.embedded || this.serverStarted) return;
+    await this.tmux(['start-server', ';', 'set-option', '-s', 'exit-empty', 'off']);
+    this.serverStarted = true;
+  }
+
+  /** `wait-for` channel locked before the pane starts; the pane unlocks it; we wait to lock it again. */
+  async handshake(): Promise<Handshake> {
+    await this.ensureEmbeddedServer();
+    const channel = `workmux-ready-${nanoid(10).replace(/[^A-Za-z0-9]/g, 'x')}`;
+    await this.tmux(['wait-for', '-L', channel]);
+    let released = false;
+    const release = async () => {
+      if (released) return;
+      released = true;
+      await this.tmux(['wait-for', '-U', channel], { reject: false });
+    };
+    return {
+      signalScript: `tmux wait-for -U ${channel}`,
+      wait: async (timeoutMs) => {
+        const result = await this.tmux(['wait-for', '-L', channel], { reject: false, timeout: timeoutMs });
+        if (result.timedOut) throw new HandshakeTimeoutError(timeoutMs, `tmux wait-for ${channel}`);
+        if (result.exitCode !== 0) throw new CommandError(['tmux', 'wait-for', '-L', channel], result);
+      },
+      dispose: release,
+    };
+  }
+}
+
+export const createBackend: BackendFactory = (ctx) => new TmuxBackend(ctx);

@@ -1,0 +1,31 @@
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { UsageError } from '../core/errors.js';
+import { reportError } from '../ui/output.js';
+import { commands } from './commands/index.js';
+import { GUIDE } from './guide.js';
+
+export async function main(argv: string[] = hideBin(process.argv), version = '0.0.0'): Promise<void> {
+  if (argv.length === 0) {
+    process.stdout.write(GUIDE);
+    return;
+  }
+  const json = argv.includes('--json');
+  let parser = yargs(argv)
+    .scriptName('workmux')
+    .version(version)
+    .strict()
+    .demandCommand(1, 'name a command (see workmux --help)')
+    .recommendCommands()
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .fail((message, error) => {
+      // yargs' own validation (unknown option, missing argument) → exit 2 with one line.
+      throw error ?? new UsageError(message, { hint: 'see workmux --help' });
+    });
+  for (const command of commands) parser = parser.command(command);
+  try {
+    await parser.parseAsync();
+  } catch (error) {
+    process.exitCode = reportError(error, json);
+  }
+}

@@ -1,0 +1,203 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { run, output, type RunResult } from '../core/exec.js';
+import { CommandError, WorkmuxError } from '../core/errors.js';
+import { withFileLock } from './lock.js';
+
+export interface Worktree {
+  path: string;
+  /** Short branch name; undefined when detached or bare. */
+  branch?: string;
+  head: string;
+  bare: boolean;
+  detached: boolean;
+  locked: boolean;
+  prunable: boolean;
+}
+
+const NOT_A_REPO_HINT = 'run workmux inside a git repository (or `git init` one first)';
+
+/** Parses `git worktree list --porcelain`. Pure. */
+export function parseWorktreeList(porcelain: string): Worktree[] {
+  const worktrees: Worktree[] = [];
+  for (const block of porcelain.split(/\n\n+/)) {
+    const lines = block.split('\n').filter(Boolean);
+    const first = lines[0];
+    if (!first?.startsWith('worktree ')) continue;
+    const wt: Worktree = { path: first.slice(9), head: '', bare: false, detached: false, locked: false, prunable: false };
+    for (const line of lines.slice(1)) {
+      if (line.startsWith('HEAD ')) wt.head = line.slice(5);
+      else if (line.startsWith('branch ')) wt.branch = line.slice(7).replace(/^refs\/heads\//, '');
+      else if (line === 'bare') wt.bare = true;
+      else if (line === 'detached') wt.detached = true;
+      else if (line.startsWith('locked')) wt.locked = true;
+      else if (line.startsWith('prunable')) wt.prunable = true;
+    }
+    worktrees.push(wt);
+  }
+  return worktrees;
+}
+
+/**
+ * One repository as workmux sees it. `root` is the worktree the command runs in; `mainRoot` the main
+ * worktree (the project root); `commonDir` the shared `.git` directory.
+ */
+export class Git {
+  private constructor(
+    readonly root: string,
+    readonly commonDir: string,
+    readonly mainRoot: string,
+  ) {}
+
+  /** Finds the repository containing `cwd`, or throws a WorkmuxError that says what to do. */
+  static async discover(cwd: string): Promise<Git> {
+    let result: RunResult;
+    try {
+      result = await run(['git', 'rev-parse', '--path-format=absolute', '--show-toplevel', '--git-common-dir'], {
+        cwd,
+        reject: false,
+      });
+    } catch (error) {
+      if (error instanceof CommandError) throw error;
+      throw new WorkmuxError('git is not installed or not on PATH', { hint: 'install git (apt-get install git / brew install git)', cause: error });
+    }
+    if (result.exitCode !== 0) {
+      if (/command not found|ENOENT/.test(result.stderr)) {
+        throw new WorkmuxError('git is not installed or not on PATH', { hint: 'install git (apt-get install git / brew install git)' });
+      }
+      throw new WorkmuxError(`not inside a git work tree: ${cwd}`, { hint: NOT_A_REPO_HINT, detail: result.stderr });
+    }
+    const [root, commonDir] = result.stdout.trim().split('\n');
+    if (!root || !commonDir) throw new WorkmuxError(`not inside a git work tree: ${cwd}`, { hint: NOT_A_REPO_HINT });
+    const mainRoot = path.basename(commonDir) === '.git' ? path.dirname(commonDir) : root;
+    return new Git(root, commonDir, mainRoot);
+  }
+
+  get projectName(): string {
+    return path.basename(this.mainRoot);
+  }
+
+  git(args: readonly string[], cwd = this.root) {
+    return run(['git', ...args], { cwd });
+  }
+
+  gitOutput(args: readonly string[], cwd = this.root) {
+    return output(['git', ...args], { cwd });
+  }
+
+  /** Holds the repository-wide workmux lock while `fn` writes shared state (.git/config, info/exclude). */
+  withLock<T>(fn: () => Promise<T>): Promise<T> {
+    return withFileLock(path.join(this.commonDir, 'workmux.lock'), fn);
+  }
+
+  async listWorktrees(): Promise<Worktree[]> {
+    return parseWorktreeList(await this.gitOutput(['worktree', 'list', '--porcelain']));
+  }
+
+  /** git's own verdict on a branch name (run after the friendlier checks in branch-names.ts). */
+  async isValidBranchName(name: string): Promise<boolean> {
+    const result = await run(['git', 'check-ref-format', '--branch', name], { cwd: this.root, reject: false });
+    return result.exitCode === 0;
+  }
+
+  async refExists(ref: string): Promise<boolean> {
+    const result = await run(['git', 'rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd: this.root, reject: false });
+    return result.exitCode === 0;
+  }
+
+  localBranchExists(branch: string) {
+    return this.refExists(`refs/heads/${branch}`);
+  }
+
+  /** The remote names (`origin`, ...). */
+  async remotes(): Promise<string[]> {
+    return (await this.gitOutput(['remote'])).split('\n').filter(Boolean);
+  }
+
+  /** Current branch of `cwd`'s worktree, or undefined when detached. */
+  async currentBranch(cwd = this.root): Promise<string | undefined> {
+    const result = await run(['git', 'symbolic-ref', '--quiet', '--short', 'HEAD'], { cwd, reject: false });
+    return result.exitCode === 0 ? result.stdout.trim() : undefined;
+  }
+
+  async configGet(key: string): Promise<string | undefined> {
+    const result = await run(['git', 'config', '--get', key], { cwd: this.root, reject: false });
+    return result.exitCode === 0 ? result.stdout.trim() : undefined;
+  }
+
+  /** Caller must hold withLock(): concurrent `git config` writers fail on config.lock. */
+  async configSet(key: string, value: string): Promise<void> {
+    await this.git(['config', key, value]);
+  }
+
+  async configUnsetSection(section: string): Promise<void> {
+    await run(['git', 'config', '--remove-section', section], { cwd: this.root, reject: false });
+  }
+
+  /** Files with uncommitted changes (tracked or untracked, not ignored) in a worktree, as porcelain paths. */
+  async uncommittedFiles(worktreePath: string): Promise<string[]> {
+    const { simpleGit } = await import('simple-git');
+    const status = await simpleGit({ baseDir: worktreePath, timeout: { block: 30_000 } }).status();
+    return status.files.map((file) => file.path);
+  }
+
+  /** Number of commits on `branch` that `target` does not contain. */
+  async commitsAhead(branch: string, target: string): Promise<number> {
+    return Number(await this.gitOutput(['rev-list', '--count', `${target}..${branch}`]));
+  }
+
+  /**
+   * Makes `path` ignored in every worktree (info/exclude lives in the common dir). Idempotent.
+   * Caller must hold withLock().
+   */
+  async excludePattern(pattern: string): Promise<void> {
+    const file = path.join(this.commonDir, 'info', 'exclude');
+    const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+    if (current.split('\n').includes(pattern)) return;
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.appendFileSync(file, `${current && !current.endsWith('\n') ? '\n' : ''}${pattern}\n`);
+  }
+
+  /**
+   * Removes a worktree without ever leaving a half-deleted one registered: rename the directory into a
+   * trash dir beside it, let git prune the now-missing registration, then delete the trash.
+   */
+  async removeWorktree(worktreePath: string): Promise<void> {
+    const trash = path.join(path.dirname(worktreePath), `.workmux-trash-${path.basename(worktreePath)}-${process.pid}-${Date.now()}`);
+    if (fs.existsSync(worktreePath)) fs.renameSync(worktreePath, trash);
+    await this.git(['worktree', 'prune'], this.mainRoot);
+    fs.rmSync(trash, { recursive: true, force: true });
+  }
+
+  async deleteBranch(branch: string, force: boolean): Promise<void> {
+    await this.git(['branch', force ? '-D' : '-d', '--', branch], this.mainRoot);
+  }
+}
+
+/** Queries that span the repository, kept apart from the Git class's single-ref helpers. */
+export async function mainBranchOf(git: Git, configured: string | undefined): Promise<string> {
+  if (configured) return configured;
+  for (const remote of await git.remotes()) {
+    const head = await run(['git', 'symbolic-ref', '--quiet', '--short', `refs/remotes/${remote}/HEAD`], { cwd: git.root, reject: false });
+    if (head.exitCode === 0) return head.stdout.trim().slice(remote.length + 1);
+  }
+  for (const candidate of ['main', 'master']) if (await git.localBranchExists(candidate)) return candidate;
+  return (await git.currentBranch(git.mainRoot)) ?? 'main';
+}
+
+/** `branch.<b>.workmux-base` for every branch that has one, in one git call. */
+export async function storedBases(git: Git): Promise<Map<string, string>> {
+  const result = await run(['git', 'config', '--get-regexp', '^branch\\..*\\.workmux-base$'], { cwd: git.root, reject: false });
+  const bases = new Map<string, string>();
+  for (const line of result.stdout.split('\n')) {
+    const match = /^branch\.(.+)\.workmux-base (.*)$/.exec(line);
+    if (match) bases.set(match[1]!, match[2]!);
+  }
+  return bases;
+}
+
+/** Commits reachable only from `branch` (no other local branch or remote-tracking ref has them): lost if it is deleted. */
+export async function commitsOnlyOn(git: Git, branch: string): Promise<number> {
+  const out = await git.gitOutput(['rev-list', '--count', `refs/heads/${branch}`, '--not', `--exclude=refs/heads/${branch}`, '--branches', '--remotes']);
+  return Number(out);
+}

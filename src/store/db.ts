@@ -1,0 +1,52 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type BetterSqlite3 from 'better-sqlite3';
+import { createRequire } from 'node:module';
+import { migrations } from './migrations.js';
+import { stateDir } from '../core/paths.js';
+import { WorkmuxError } from '../core/errors.js';
+
+export type Database = BetterSqlite3.Database;
+
+export function defaultStorePath(env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(stateDir(env), 'workmux.db');
+}
+
+/**
+ * Opens (creating when missing) the store: mode 0600, WAL so CLI readers never block the watcher,
+ * a busy timeout so concurrent workmux processes wait for each other instead of failing.
+ */
+export function openStore(file: string = defaultStorePath()): Database {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  if (!fs.existsSync(file)) fs.closeSync(fs.openSync(file, 'a', 0o600));
+  // better-sqlite3 is CommonJS with a native addon: load it only when a command needs the store.
+  const Sqlite = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
+  let db: Database;
+  try {
+    db = new Sqlite(file, { timeout: 10_000 });
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    migrate(db);
+  } catch (error) {
+    throw new WorkmuxError(`cannot open the workmux store at ${file}: ${(error as Error).message}`, {
+      hint: 'check the file permissions, or move the file aside to start a fresh store',
+      cause: error,
+    });
+  }
+  return db;
+}
+
+export function migrate(db: Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > migrations.length) {
+    throw new Error(`the store is from a newer workmux (schema ${current} > ${migrations.length}); upgrade workmux`);
+  }
+  if (current === migrations.length) return;
+  // IMMEDIATE: two processes migrating at once serialise here instead of both applying a step.
+  db.transaction(() => {
+    const now = db.pragma('user_version', { simple: true }) as number;
+    for (let version = now; version < migrations.length; version++) db.exec(migrations[version]!);
+    db.pragma(`user_version = ${migrations.length}`);
+  }).immediate();
+}

@@ -1,0 +1,151 @@
+import fs from 'node:fs';
+import { UsageError, WorkmuxError } from '../core/errors.js';
+import { runHooks } from '../core/hooks.js';
+import { assertValidBranchName, handleForBranch } from '../git/branch-names.js';
+import { assertProjectCommandsTrusted } from '../config/load.js';
+import type { WorkmuxContext } from './context.js';
+import { bringFilesIntoWorktree } from './worktree-files.js';
+import { PROMPT_DIR, agentFor, startWorktreeTab, type StartTabOptions, type StartedTab } from './start-tab.js';
+import { managedWorktrees, worktreePathFor, type ManagedWorktree } from './worktrees.js';
+import { openWorktree } from './open.js';
+
+export interface AddOptions extends StartTabOptions {
+  branch: string;
+  base?: string;
+  /** Create `count` worktrees: <branch>-1 .. <branch>-N. */
+  count?: number;
+  openIfExists?: boolean;
+}
+
+export interface AddResult {
+  handle: string;
+  branch: string;
+  path: string;
+  base?: string;
+  created: boolean;
+  tab?: StartedTab;
+}
+
+/** Where the branch comes from: an existing local branch, a remote-tracking branch, or a new one from a base. */
+type BranchSource = { kind: 'local' } | { kind: 'remote'; remoteRef: string } | { kind: 'new'; base: string };
+
+export const BASE_CONFIG_KEY = (branch: string) => `branch.${branch}.workmux-base`;
+
+export function hookEnv(ctx: WorkmuxContext, worktree: ManagedWorktree) {
+  return {
+    WM_HANDLE: worktree.handle,
+    WM_BRANCH: worktree.branch ?? '',
+    WM_WORKTREE_PATH: worktree.path,
+    WM_PROJECT_ROOT: ctx.git.mainRoot,
+  };
+}
+
+export async function addWorktrees(ctx: WorkmuxContext, options: AddOptions): Promise<AddResult[]> {
+  const count = options.count ?? 1;
+  if (!Number.isInteger(count) || count < 1) throw new UsageError(`-n must be a positive whole number, got ${options.count}`);
+  assertValidBranchName(options.branch);
+  const branches = count === 1 ? [options.branch] : Array.from({ length: count }, (_, i) => `${options.branch}-${i + 1}`);
+  const results: AddResult[] = [];
+  for (const branch of branches) results.push(await addWorktree(ctx, { ...options, branch }));
+  return results;
+}
+
+async function branchSourceFor(ctx: WorkmuxContext, requested: string, base: string | undefined): Promise<{ branch: string; source: BranchSource }> {
+  const { git } = ctx;
+  if (await git.localBranchExists(requested)) return { branch: requested, source: { kind: 'local' } };
+  const slash = requested.indexOf('/');
+  if (slash > 0) {
+    const remote = requested.slice(0, slash);
+    const rest = requested.slice(slash + 1);
+    if ((await git.remotes()).includes(remote) && (await git.refExists(`refs/remotes/${requested}`))) {
+      if (await git.localBranchExists(rest)) return { branch: rest, source: { kind: 'local' } };
+      return { branch: rest, source: { kind: 'remote', remoteRef: requested } };
+    }
+  }
+  const from = base ?? ctx.config.base_branch ?? (await git.currentBranch()) ?? 'HEAD';
+  if (!(await git.refExists(from))) {
+    throw new UsageError(`base ${JSON.stringify(from)} does not exist`, { hint: 'pass --base <branch-or-commit> that exists (see `git branch -a`)' });
+  }
+  return { branch: requested, source: { kind: 'new', base: from } };
+}
+
+export async function addWorktree(ctx: WorkmuxContext, options: AddOptions): Promise<AddResult> {
+  const { git, config } = ctx;
+  assertValidBranchName(options.branch);
+  if (!(await git.isValidBranchName(options.branch))) {
+    throw new UsageError(`invalid branch name ${JSON.stringify(options.branch)}: git check-ref-format rejects it`, { hint: 'choose another name' });
+  }
+  // Everything that can refuse runs before anything is created.
+  agentFor(ctx, options);
+  if (config.post_create.length) assertProjectCommandsTrusted(config);
+  const { branch, source } = await branchSourceFor(ctx, options.branch, options.base);
+  const handle = handleForBranch(branch);
+  const existing = (await managedWorktrees(ctx)).find((wt) => wt.branch === branch);
+  if (existing) {
+    if (options.openIfExists) {
+      const tab = await openWorktree(ctx, existing, options);
+      return { handle: existing.handle, branch, path: existing.path, created: false, tab };
+    }
+    throw new WorkmuxError(`a worktree for branch ${JSON.stringify(branch)} already exists at ${existing.path}`, {
+      hint: `open it with \`workmux open ${existing.handle}\` or \`workmux add -o ${branch}\``,
+    });
+  }
+  if (source.kind === 'local' && (await git.currentBranch(git.mainRoot)) === branch) {
+    throw new WorkmuxError(`branch ${JSON.stringify(branch)} is checked out in the main worktree`, { hint: 'switch the main worktree to another branch first, or pick a new branch name' });
+  }
+  const worktreePath = worktreePathFor(ctx, handle);
+  if (fs.existsSync(worktreePath)) {
+    throw new WorkmuxError(`path collision: ${worktreePath} already exists`, { hint: 'remove that directory or choose another branch name' });
+  }
+  await ctx.backend(); // fail on a missing/unusable multiplexer before creating anything
+
+  await git.withLock(async () => {
+    const args =
+      source.kind === 'new' ? ['worktree', 'add', '-b', branch, worktreePath, source.base]
+      : source.kind === 'remote' ? ['worktree', 'add', '--track', '-b', branch, worktreePath, source.remoteRef]
+      : ['worktree', 'add', worktreePath, branch];
+    ctx.progress(`creating worktree ${worktreePath} (${source.kind === 'new' ? `new branch ${branch} from ${source.base}` : `branch ${branch}`})`);
+    await git.git(args, git.mainRoot);
+    try {
+      if (source.kind === 'new') await git.configSet(BASE_CONFIG_KEY(branch), source.base);
+      await git.excludePattern(`/${PROMPT_DIR}/`);
+    } catch (error) {
+      await rollBack(ctx, worktreePath, source.kind === 'local' ? undefined : branch);
+      throw error;
+    }
+  });
+  const worktree: ManagedWorktree = { handle, branch, path: worktreePath, head: '' };
+  const base = source.kind === 'new' ? source.base : undefined;
+
+  const brought = bringFilesIntoWorktree(git.mainRoot, worktreePath, config.files);
+  if (brought.copied.length || brought.linked.length) {
+    ctx.progress(`files: ${brought.copied.length} copied, ${brought.linked.length} symlinked`);
+  }
+  try {
+    await runHooks('post_create', config.post_create, { cwd: worktreePath, env: hookEnv(ctx, worktree), baseEnv: ctx.env, progress: ctx.progress });
+  } catch (error) {
+    const failure = error as WorkmuxError;
+    // The issue's rule: stop, show the hook's output, open no tab, and say what remains.
+    throw new WorkmuxError(`${failure.message}; no tab was opened`, {
+      detail: failure.detail,
+      hint: `the worktree ${worktreePath} (branch ${branch}) was kept for inspection; remove it with \`workmux remove --force ${handle}\``,
+    });
+  }
+  let tab: StartedTab;
+  try {
+    tab = await startWorktreeTab(ctx, worktree, options);
+  } catch (error) {
+    // No tab came up: take back the worktree and branch so nothing half-made is left.
+    await rollBack(ctx, worktreePath, source.kind === 'local' ? undefined : branch);
+    throw error;
+  }
+  return { handle, branch, path: worktreePath, base, created: true, tab };
+}
+
+async function rollBack(ctx: WorkmuxContext, worktreePath: string, createdBranch: string | undefined): Promise<void> {
+  await ctx.git.removeWorktree(worktreePath).catch(() => undefined);
+  if (createdBranch) {
+    await ctx.git.deleteBranch(createdBranch, true).catch(() => undefined);
+    await ctx.git.configUnsetSection(`branch.${createdBranch}`);
+  }
+}

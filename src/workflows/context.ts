@@ -1,0 +1,49 @@
+import { Git } from '../git/repo.js';
+import { loadConfig } from '../config/load.js';
+import type { ResolvedConfig } from '../config/types.js';
+import { createBackend, detectBackendKind } from '../../backends/index.js';
+import type { Backend } from '../../backends/types.js';
+import type { Database } from '../store/db.js';
+
+/** The collaborators a workflow needs. Built once per command; backend and store load lazily. */
+export interface WorkmuxContext {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  git: Git;
+  config: ResolvedConfig;
+  backend(): Promise<Backend>;
+  store(): Promise<Database>;
+  /** Progress lines for humans (stderr); silent in --json mode. */
+  progress(message: string): void;
+}
+
+export interface ContextOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  progress?: (message: string) => void;
+}
+
+export async function createContext(options: ContextOptions = {}): Promise<WorkmuxContext> {
+  const cwd = options.cwd ?? process.cwd();
+  const env = options.env ?? process.env;
+  const git = await Git.discover(cwd);
+  const config = await loadConfig({ cwd, repoRoot: git.root, env });
+  let backend: Promise<Backend> | undefined;
+  let store: Promise<Database> | undefined;
+  return {
+    cwd,
+    env,
+    git,
+    config,
+    backend: () =>
+      (backend ??= (async () => {
+        const kind = detectBackendKind(env, config.backend);
+        const settings = (config[kind] ?? {}) as Record<string, unknown>;
+        const instance = await createBackend(kind, { env, projectName: git.projectName, settings, statusIcons: config.status_icons });
+        await instance.ensureAvailable();
+        return instance;
+      })()),
+    store: () => (store ??= import('../store/db.js').then(({ openStore, defaultStorePath }) => openStore(defaultStorePath(env)))),
+    progress: options.progress ?? (() => {}),
+  };
+}

@@ -1,0 +1,108 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { UsageError } from '../core/errors.js';
+import { assertProjectCommandsTrusted } from '../config/load.js';
+import { agentStartLine, resolveAgent, type ResolvedAgent } from '../agents/profiles.js';
+import { launchTab, type PaneLaunch } from '../../backends/session.js';
+import type { Tab } from '../../backends/types.js';
+import { recordAgentOpened } from '../store/agents.js';
+import type { WorkmuxContext } from './context.js';
+import { tabNameFor, type ManagedWorktree } from './worktrees.js';
+
+export const PROMPT_DIR = '.workmux';
+export const AGENT_PLACEHOLDER = '<agent>';
+
+export interface StartTabOptions {
+  /** Agent setting from the command line (overrides config `agent`). */
+  agent?: string;
+  prompt?: string;
+  background?: boolean;
+  placement?: string;
+  domain?: string;
+}
+
+export interface StartedTab {
+  tab: Tab;
+  agent?: ResolvedAgent;
+  agentPane?: string;
+  promptFile?: string;
+  attachHint?: string;
+}
+
+/** The agent a tab should run, or undefined for a plain shell. Refuses a prompt with nowhere to go. */
+export function agentFor(ctx: WorkmuxContext, options: StartTabOptions): ResolvedAgent | undefined {
+  const setting = options.agent ?? ctx.config.agent;
+  if (!setting) {
+    if (options.prompt !== undefined) {
+      throw new UsageError('a prompt needs an agent to receive it', { hint: 'pass -a <agent> (e.g. -a claude) or set `agent` in your config' });
+    }
+    return undefined;
+  }
+  return resolveAgent(setting, ctx.config.agents);
+}
+
+/** Writes the prompt where the agent command reads it; `.workmux/` is git-excluded. Returns the relative path. */
+export function writePromptFile(worktreePath: string, handle: string, prompt: string): string {
+  const relative = `${PROMPT_DIR}/PROMPT-${handle}.md`;
+  fs.mkdirSync(path.join(worktreePath, PROMPT_DIR), { recursive: true });
+  fs.writeFileSync(path.join(worktreePath, relative), prompt);
+  return relative;
+}
+
+/** The pane launches for the configured layout; `<agent>` panes get the agent's start line. */
+export function paneLaunches(ctx: WorkmuxContext, agentLine: string | undefined): PaneLaunch[] {
+  return ctx.config.panes.map((pane, index) => {
+    const isAgent = pane.command === AGENT_PLACEHOLDER;
+    return {
+      startLine: isAgent ? agentLine : pane.command,
+      split: index === 0 ? undefined : (pane.split ?? 'vertical'),
+      target: pane.target,
+      size: pane.size ? { cells: pane.size } : pane.percentage ? { percent: pane.percentage } : undefined,
+      focus: pane.focus,
+      isAgent,
+    };
+  });
+}
+
+/** Opens the worktree's tab with its panes, starts the agent, delivers the prompt, records it in the store. */
+export async function startWorktreeTab(ctx: WorkmuxContext, worktree: ManagedWorktree, options: StartTabOptions): Promise<StartedTab> {
+  const agent = agentFor(ctx, options);
+  const runsProjectCommands = ctx.config.panes.some((p) => p.command && p.command !== AGENT_PLACEHOLDER) || agent !== undefined;
+  if (runsProjectCommands) assertProjectCommandsTrusted(ctx.config);
+  const backend = await ctx.backend();
+  const promptFile = options.prompt !== undefined && agent ? writePromptFile(worktree.path, worktree.handle, options.prompt) : undefined;
+  const pasted = agent?.profile?.prompt.kind === 'paste' ? options.prompt : undefined;
+  const launched = await launchTab({
+    backend,
+    tab: {
+      name: tabNameFor(ctx.config, worktree.handle),
+      cwd: worktree.path,
+      background: options.background ?? false,
+      placement: options.placement,
+      domain: options.domain,
+    },
+    panes: paneLaunches(ctx, agent ? agentStartLine(agent, promptFile) : undefined),
+    handshakeTimeoutMs: Number(ctx.env.WORKMUX_HANDSHAKE_TIMEOUT_MS) || ctx.config.handshake_timeout_ms,
+    pastePrompt: pasted,
+  });
+  const db = await ctx.store();
+  recordAgentOpened(db, {
+    project_root: ctx.git.mainRoot,
+    handle: worktree.handle,
+    branch: worktree.branch ?? '',
+    worktree_path: worktree.path,
+    backend: backend.kind,
+    scope: launched.tab.scope.id,
+    tab_id: launched.tab.id,
+    tab_name: launched.tab.name,
+    pane_id: launched.agentPane ?? launched.tab.paneId,
+    agent: agent?.name ?? '',
+  });
+  return {
+    tab: launched.tab,
+    agent,
+    agentPane: launched.agentPane,
+    promptFile,
+    attachHint: backend.attachHint?.(launched.tab.scope),
+  };
+}
