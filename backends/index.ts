@@ -3,8 +3,12 @@ import type { Backend, BackendContext, BackendFactory, BackendKind } from './typ
 
 export const BACKEND_KINDS: readonly BackendKind[] = ['tmux', 'wezterm', 'cmux'];
 
-/** Lazy so a command loads only the backend it uses. Adding a multiplexer = one kind above + `backends/<kind>.ts`. */
-const loadBackendModule = (kind: BackendKind): Promise<{ createBackend: BackendFactory }> => import(`./${kind}.js`);
+/** Lazy so a command loads only the backend it uses. Adding a multiplexer = one entry here + `backends/<kind>.ts`. */
+const loaders: Record<BackendKind, () => Promise<{ createBackend: BackendFactory }>> = {
+  tmux: () => import('./tmux.js'),
+  wezterm: () => import('./wezterm.js'),
+  cmux: () => import('./cmux.js'),
+};
 
 /**
  * `WORKMUX_BACKEND`, else config `backend` (unless auto), else the environment we run in:
@@ -27,7 +31,7 @@ export function detectBackendKind(env: NodeJS.ProcessEnv, configured?: string): 
 export async function createBackend(kind: BackendKind, ctx: BackendContext): Promise<Backend> {
   let module: { createBackend: BackendFactory };
   try {
-    module = await loadBackendModule(kind);
+    module = await loaders[kind]();
   } catch (error) {
     throw new WorkmuxError(`the ${kind} backend could not be loaded: ${(error as Error).message}`, { cause: error });
   }

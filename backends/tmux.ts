@@ -58,8 +58,8 @@ class TmuxBackend implements Backend {
   }
 
   async ensureAvailable(): Promise<void> {
-    const result = await run(['tmux', '-V'], { env: this.ctx.env, reject: false, timeout: TIMEOUT_MS }).catch(() => undefined);
-    if (!result || result.exitCode !== 0) {
+    const result = await run(['tmux', '-V'], { env: this.ctx.env, reject: false, timeout: TIMEOUT_MS });
+    if (result.exitCode !== 0) {
       throw new WorkmuxError('tmux is not installed or not on PATH', { hint: 'install tmux (apt-get install tmux / brew install tmux)' });
     }
   }
@@ -138,7 +138,7 @@ class TmuxBackend implements Backend {
   async listPanes(opts: { allScopes?: boolean } = {}): Promise<PaneInfo[]> {
     const result = await this.tmux(['list-panes', '-a', '-F', PANE_FORMAT], { reject: false });
     if (result.exitCode !== 0) {
-      if (/no server running|error connecting|No such file/i.test(result.stderr)) return [];
+      if (/no server running|error connecting|No such file|no current target/i.test(result.stderr)) return [];
       throw new CommandError(['tmux', 'list-panes'], result);
     }
     const panes = result.stdout.split('\n').map(parsePaneLine).filter((p): p is PaneInfo => p !== undefined);

@@ -17,6 +17,8 @@ export interface RunResult {
   stderr: string;
   exitCode: number;
   timedOut: boolean;
+  /** The executable was not found (ENOENT): the tool is not installed or not on PATH. */
+  notFound: boolean;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -51,14 +53,14 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
     stderr: typeof result.stderr === 'string' ? result.stderr : '',
     exitCode: result.exitCode ?? (result.timedOut ? 124 : 1),
     timedOut: Boolean(result.timedOut),
+    notFound: (result as { code?: string }).code === 'ENOENT',
   };
   if (debugEnabled()) {
     const ms = (performance.now() - started).toFixed(1);
     process.stderr.write(`[workmux] ${formatArgv(argv)} → ${out.exitCode} (${ms} ms)\n`);
   }
   if ((out.exitCode !== 0 || out.timedOut) && options.reject !== false) {
-    const missing = (result as { code?: string }).code === 'ENOENT';
-    throw new CommandError(argv, { ...out, message: missing ? `${file}: command not found` : result.message });
+    throw new CommandError(argv, { ...out, message: out.notFound ? `${file}: command not found` : result.message });
   }
   return out;
 }

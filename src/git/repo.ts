@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { run, output, type RunResult } from '../core/exec.js';
-import { CommandError, WorkmuxError } from '../core/errors.js';
+import { run, output } from '../core/exec.js';
+import { WorkmuxError } from '../core/errors.js';
 import { withFileLock } from './lock.js';
 
 export interface Worktree {
@@ -51,20 +51,9 @@ export class Git {
 
   /** Finds the repository containing `cwd`, or throws a WorkmuxError that says what to do. */
   static async discover(cwd: string): Promise<Git> {
-    let result: RunResult;
-    try {
-      result = await run(['git', 'rev-parse', '--path-format=absolute', '--show-toplevel', '--git-common-dir'], {
-        cwd,
-        reject: false,
-      });
-    } catch (error) {
-      if (error instanceof CommandError) throw error;
-      throw new WorkmuxError('git is not installed or not on PATH', { hint: 'install git (apt-get install git / brew install git)', cause: error });
-    }
+    const result = await run(['git', 'rev-parse', '--path-format=absolute', '--show-toplevel', '--git-common-dir'], { cwd, reject: false });
+    if (result.notFound) throw new WorkmuxError('git is not installed or not on PATH', { hint: 'install git (apt-get install git / brew install git)' });
     if (result.exitCode !== 0) {
-      if (/command not found|ENOENT/.test(result.stderr)) {
-        throw new WorkmuxError('git is not installed or not on PATH', { hint: 'install git (apt-get install git / brew install git)' });
-      }
       throw new WorkmuxError(`not inside a git work tree: ${cwd}`, { hint: NOT_A_REPO_HINT, detail: result.stderr });
     }
     const [root, commonDir] = result.stdout.trim().split('\n');
@@ -198,6 +187,6 @@ export async function storedBases(git: Git): Promise<Map<string, string>> {
 
 /** Commits reachable only from `branch` (no other local branch or remote-tracking ref has them): lost if it is deleted. */
 export async function commitsOnlyOn(git: Git, branch: string): Promise<number> {
-  const out = await git.gitOutput(['rev-list', '--count', `refs/heads/${branch}`, '--not', `--exclude=refs/heads/${branch}`, '--branches', '--remotes']);
+  const out = await git.gitOutput(['rev-list', '--count', `refs/heads/${branch}`, '--not', `--exclude=${branch}`, '--branches', '--remotes']);
   return Number(out);
 }

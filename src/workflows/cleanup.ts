@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { WorkmuxError } from '../core/errors.js';
 import { runHooks } from '../core/hooks.js';
 import { assertProjectCommandsTrusted } from '../config/load.js';
@@ -20,6 +21,11 @@ export interface CleanupResult {
   tabCloseDeferred: boolean;
   worktreeRemoved: boolean;
   branchDeleted: boolean;
+}
+
+function isWithin(child: string, parent: string): boolean {
+  const relative = path.relative(parent, child);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
 }
 
 /** True when this process runs inside one of the tab's panes. */
@@ -53,6 +59,8 @@ export async function cleanUpWorktree(ctx: WorkmuxContext, worktree: ManagedWork
   const inside = open !== undefined && isCallerInside(backend.callerPane(), open.panes);
   if (open && !inside) await backend.closeTab(open.tab);
   ctx.progress(`removing worktree ${worktree.path}`);
+  // Commands run after this (git, the multiplexer) must not start in a directory that no longer exists.
+  if (isWithin(process.cwd(), worktree.path)) process.chdir(ctx.git.mainRoot);
   await ctx.git.removeWorktree(worktree.path);
   let branchDeleted = false;
   if (options.deleteBranch && worktree.branch) {
