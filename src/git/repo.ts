@@ -38,6 +38,19 @@ export function parseWorktreeList(porcelain: string): Worktree[] {
   return worktrees;
 }
 
+/** Paths from `git status --porcelain=v1 -z` (a rename's source entry is skipped). Pure. */
+export function parsePorcelainZ(out: string): string[] {
+  const entries = out.split('\0');
+  const files: string[] = [];
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]!;
+    if (entry.length < 4) continue;
+    files.push(entry.slice(3));
+    if (entry[0] === 'R' || entry[0] === 'C') i++; // the next entry is the original path
+  }
+  return files;
+}
+
 /**
  * One repository as workmux sees it. `root` is the worktree the command runs in; `mainRoot` the main
  * worktree (the project root); `commonDir` the shared `.git` directory.
@@ -123,11 +136,10 @@ export class Git {
     await run(['git', 'config', '--remove-section', section], { cwd: this.root, reject: false });
   }
 
-  /** Files with uncommitted changes (tracked or untracked, not ignored) in a worktree, as porcelain paths. */
+  /** Files with uncommitted changes (tracked or untracked, not ignored) in a worktree. */
   async uncommittedFiles(worktreePath: string): Promise<string[]> {
-    const { simpleGit } = await import('simple-git');
-    const status = await simpleGit({ baseDir: worktreePath, timeout: { block: 30_000 } }).status();
-    return status.files.map((file) => file.path);
+    const out = (await run(['git', 'status', '--porcelain=v1', '-z', '--untracked-files=normal'], { cwd: worktreePath })).stdout;
+    return parsePorcelainZ(out);
   }
 
   /** Number of commits on `branch` that `target` does not contain. */

@@ -131,3 +131,24 @@ describe('tmux parsing', () => {
     expect(sessionNameForProject('my.app:v2')).toBe('my_app_v2');
   });
 });
+
+describe('git status parsing and the example config', () => {
+  it('parses porcelain -z including renames and spaces', async () => {
+    const { parsePorcelainZ } = await import('../../src/git/repo.js');
+    expect(parsePorcelainZ(' M a.txt\0R  new name.txt\0old name.txt\0?? dir/x\0')).toEqual(['a.txt', 'new name.txt', 'dir/x']);
+  });
+
+  it('ships an example config that validates and mentions every schema key', async () => {
+    const fs = await import('node:fs');
+    const path = await import('node:path');
+    const { cosmiconfig } = await import('cosmiconfig');
+    const { packageRoot } = await import('../../src/core/paths.js');
+    const file = path.join(packageRoot(), 'workmux.config.example.yaml');
+    const loaded = await cosmiconfig('workmux').load(file);
+    expect(findSchemaViolation(loaded?.config, configSchema())).toBeUndefined();
+    const text = fs.readFileSync(file, 'utf8');
+    for (const key of Object.keys((configSchema() as { properties: object }).properties)) {
+      expect(text, `example config lacks ${key}`).toMatch(new RegExp(`^#? ?${key}:`, 'm'));
+    }
+  });
+});

@@ -1,0 +1,62 @@
+// CLI overhead against the floor a Node CLI cannot beat (issue 2):
+//   --version  vs  node -e 0
+//   add        vs  node -e 0 + git worktree add + tmux new-window + shell ready (wait-for handshake)
+//   list       vs  node -e 0 + git worktree list --porcelain + tmux list-panes -a   (20 worktrees)
+// Alternating runs in one process, medians. Not a test: nothing here can fail the suite.
+import path from 'node:path';
+import { BIN, makeBenchEnv, median, ratioLine, report, timeRun } from './lib.mjs';
+
+const TRIALS = Number(process.env.BENCH_TRIALS || 15);
+const bench = makeBenchEnv('cli');
+const { env, repo, socket } = bench;
+const node = process.execPath;
+const tmux = (...args) => ['tmux', '-L', socket, ...args];
+const opts = { cwd: repo, env };
+
+try {
+  // Warm up: the embedded server and session exist before timing, as they would after the first add.
+  timeRun([node, BIN, 'add', 'warmup', '-b'], opts);
+
+  const version = { tool: [], floor: [] };
+  for (let i = 0; i < TRIALS; i++) {
+    version.floor.push(timeRun([node, '-e', '0'], opts));
+    version.tool.push(timeRun([node, BIN, '--version'], opts));
+  }
+
+  const add = { tool: [], floor: [] };
+  for (let i = 0; i < TRIALS; i++) {
+    add.tool.push(timeRun([node, BIN, 'add', `tool-${i}`, '-b'], opts));
+    const worktree = path.join(bench.dir, 'raw', `raw-${i}`);
+    const channel = `raw-ready-${i}`;
+    let floor = timeRun([node, '-e', '0'], opts);
+    floor += timeRun(['git', 'worktree', 'add', '-q', '-b', `raw-${i}`, worktree, 'main'], opts);
+    floor += timeRun(tmux('wait-for', '-L', channel), opts);
+    floor += timeRun(tmux('new-window', '-d', '-t', '=proj:', '-n', `raw-${i}`, '-c', worktree, '--', 'sh', '-c', `tmux wait-for -U ${channel}; exec "$SHELL" -l`), opts);
+    floor += timeRun(tmux('wait-for', '-L', channel), opts);
+    add.floor.push(floor);
+    timeRun(tmux('wait-for', '-U', channel), opts);
+  }
+
+  // `list` with 20 worktrees (the ones above plus more as needed).
+  for (let i = TRIALS; i < 20 - 1; i++) timeRun([node, BIN, 'add', `tool-${i}`, '-b'], opts);
+  const list = { tool: [], floor: [] };
+  for (let i = 0; i < TRIALS; i++) {
+    list.tool.push(timeRun([node, BIN, 'list'], opts));
+    list.floor.push(timeRun([node, '-e', '0'], opts) + timeRun(['git', 'worktree', 'list', '--porcelain'], opts) + timeRun(tmux('list-panes', '-a'), opts));
+  }
+
+  const rows = [
+    ['workmux --version', version, 1.5],
+    ['workmux add (worktree + tab + shell ready)', add, 1.3],
+    ['workmux list (20 worktrees)', list, 1.5],
+  ];
+  console.log(`CLI overhead (${TRIALS} alternating trials, medians)`);
+  for (const [label, samples, target] of rows) {
+    const tool = median(samples.tool);
+    const floor = median(samples.floor);
+    console.log(ratioLine(label, tool, floor, target));
+    report({ bench: 'cli', label, tool_ms: tool, floor_ms: floor, ratio: tool / floor, target });
+  }
+} finally {
+  bench.cleanup();
+}
