@@ -1,13 +1,18 @@
 import type { Argv, CommandModule } from 'yargs';
 import { jsonOption, runCommand } from '../run-command.js';
 import { renderTable } from '../../ui/output.js';
+import { colors } from '../../ui/colors.js';
 import type { WorktreeListing } from '../../workflows/list.js';
 
 export function renderListing(rows: WorktreeListing[]): string {
   if (rows.length === 0) return 'no worktrees yet — create one with `workmux add <branch>`';
+  const c = colors();
   return renderTable(
     ['HANDLE', 'BRANCH', 'BASE', 'DIRTY', 'TAB', 'AGENT', 'PATH'],
-    rows.map((r) => [r.handle, r.branch ?? '(detached)', r.base ?? '-', r.dirty ? 'yes' : '-', r.tab ? `${r.tab} (${r.backend})` : '-', r.agent ?? '-', r.path]),
+    rows.map((r) => [
+      c.bold(r.handle), r.branch ?? '(detached)', r.base ?? '-', r.dirty ? c.yellow('yes') : '-',
+      r.tab ? c.green(`${r.tab} (${r.backend})`) : c.dim('-'), r.agent ?? '-', c.dim(r.path),
+    ]),
   );
 }
 
