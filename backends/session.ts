@@ -1,3 +1,5 @@
+import { WorkmuxError } from '../src/core/errors.js';
+import { HandshakeTimeoutError } from './fifo-handshake.js';
 import type { Backend, PaneId, Tab, TabSpec } from './types.js';
 
 /**
@@ -54,7 +56,15 @@ export async function launchTab(launch: TabLaunch): Promise<LaunchedTab> {
     throw error;
   }
   try {
-    await handshake.wait(timeoutMs).finally(() => handshake.dispose());
+    await handshake
+      .wait(timeoutMs)
+      .catch(async (error) => {
+        if (!(error instanceof HandshakeTimeoutError)) throw error;
+        // What the pane printed is usually the reason (a login shell that errors out or waits for input).
+        const screen = await backend.capture(tab.paneId).catch(() => '');
+        throw new WorkmuxError(error.message, { hint: error.hint, detail: screen.trim() ? `the pane printed:\n${screen.trimEnd()}` : undefined, cause: error });
+      })
+      .finally(() => handshake.dispose());
     const paneIds: PaneId[] = [tab.paneId];
     for (const pane of launch.panes.slice(1)) {
       const target = paneIds[pane.target ?? paneIds.length - 1] ?? tab.paneId;

@@ -26,6 +26,7 @@ export function globalConfigPath(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(configDir(env), 'config.yaml');
 }
 
+/** cosmiconfig parses the files; it is loaded only when a config file exists (start-up time matters). */
 async function explorer() {
   const { cosmiconfig } = await import('cosmiconfig');
   return cosmiconfig('workmux', { searchPlaces: PROJECT_CONFIG_FILES, packageProp: 'workmux', cache: false, searchStrategy: 'none' });

@@ -29,7 +29,7 @@ export interface ConfigFile {
   status_icons?: Partial<Record<AgentStatus, string>>;
   handshake_timeout_ms?: number;
   tmux?: { socket?: string };
-  wezterm?: { binary?: string };
+  wezterm?: { binary?: string; timeout_ms?: number; workspace?: string };
   cmux?: { binary_path?: string; require_in_cmux?: boolean; placement?: 'auto' | 'workspace' | 'window' };
   trust_all_projects?: boolean;
 }

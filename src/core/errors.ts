@@ -41,14 +41,19 @@ export class CommandError extends WorkmuxError {
   readonly stderr: string;
   readonly stdout: string;
   readonly timedOut: boolean;
+  /** The executable itself was not found. */
+  readonly notFound: boolean;
 
   constructor(
     argv: readonly string[],
-    result: { exitCode?: number; stderr: string; stdout: string; timedOut?: boolean; message?: string },
+    result: { exitCode?: number; stderr: string; stdout: string; timedOut?: boolean; notFound?: boolean; message?: string },
   ) {
-    const firstLine = result.stderr.trim().split('\n').filter(Boolean).pop() ?? result.message ?? 'failed';
+    const firstLine = result.notFound
+      ? `${argv[0]}: command not found`
+      : (result.stderr.trim().split('\n').filter(Boolean).pop() ?? result.message ?? 'failed');
     const what = result.timedOut ? 'timed out' : `failed (exit ${result.exitCode ?? '?'})`;
     super(`${argv[0]} ${what}: ${firstLine}`, { detail: `command: ${formatArgv(argv)}\n${result.stderr}`.trim() });
+    this.notFound = result.notFound ?? false;
     this.name = 'CommandError';
     this.argv = argv;
     this.exitCodeOfCommand = result.exitCode;

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { CommandError, formatArgv } from './errors.js';
 
 export interface RunOptions {
@@ -22,47 +23,65 @@ export interface RunResult {
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
+/** After a timeout's SIGTERM, how long a process gets before SIGKILL. */
+const KILL_GRACE_MS = 2_000;
 
 const debugEnabled = () => process.env.WORKMUX_DEBUG === '1';
 
-type ExecaModule = typeof import('execa');
-let execaModule: Promise<ExecaModule> | undefined;
-const loadExeca = () => (execaModule ??= import('execa'));
-
 /**
- * The one runner every external command goes through: argv only (never a shell), a timeout,
- * argv logged when WORKMUX_DEBUG=1, failures as CommandError carrying argv, exit code and stderr.
+ * The one runner every external command goes through: argv only (never a shell), a timeout, argv logged
+ * when WORKMUX_DEBUG=1, failures as CommandError carrying argv, exit code and stderr.
+ *
+ * Built on node:child_process rather than execa: importing execa costs about as much CPU as starting Node
+ * itself, which alone would break the start-up targets of `add` and `list` (see bench/cli.bench.mjs); this
+ * runner needs none of what execa adds beyond spawn + timeout + collected output.
  */
-export async function run(argv: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+export function run(argv: readonly string[], options: RunOptions = {}): Promise<RunResult> {
   const [file, ...args] = argv;
-  if (!file) throw new Error('run: empty argv');
+  if (!file) return Promise.reject(new Error('run: empty argv'));
   const started = debugEnabled() ? performance.now() : 0;
-  const { execa } = await loadExeca();
-  const result = await execa(file, args, {
-    cwd: options.cwd,
-    env: options.env,
-    extendEnv: options.extendEnv ?? true,
-    input: options.input,
-    stdin: options.input === undefined ? 'ignore' : undefined,
-    timeout: options.timeout ?? DEFAULT_TIMEOUT_MS,
-    reject: false,
-    stripFinalNewline: false,
+  const env = options.extendEnv === false ? options.env : options.env ? { ...process.env, ...options.env } : process.env;
+  return new Promise<RunResult>((resolve, reject) => {
+    const child = spawn(file, args, { cwd: options.cwd, env, stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    let timedOut = false;
+    let spawnError: NodeJS.ErrnoException | undefined;
+    const timeoutMs = options.timeout ?? DEFAULT_TIMEOUT_MS;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS).unref();
+    }, timeoutMs);
+    child.stdout!.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk));
+    if (options.input !== undefined) {
+      child.stdin!.on('error', () => {}); // a process that exits without reading stdin is not our failure
+      child.stdin!.end(options.input);
+    }
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      spawnError = error;
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const result: RunResult = {
+        stdout: Buffer.concat(stdout).toString('utf8'),
+        stderr: Buffer.concat(stderr).toString('utf8'),
+        exitCode: spawnError ? (spawnError.code === 'ENOENT' ? 127 : 126) : (code ?? (timedOut ? 124 : signal ? 128 : 1)),
+        timedOut,
+        notFound: spawnError?.code === 'ENOENT',
+      };
+      if (debugEnabled()) {
+        const ms = (performance.now() - started).toFixed(1);
+        process.stderr.write(`[workmux] ${formatArgv(argv)} → ${result.exitCode}${timedOut ? ' (timed out)' : ''} (${ms} ms)\n`);
+      }
+      if ((result.exitCode !== 0 || timedOut) && options.reject !== false) {
+        reject(new CommandError(argv, { ...result, message: spawnError?.message }));
+      } else {
+        resolve(result);
+      }
+    });
   });
-  const out: RunResult = {
-    stdout: typeof result.stdout === 'string' ? result.stdout : '',
-    stderr: typeof result.stderr === 'string' ? result.stderr : '',
-    exitCode: result.exitCode ?? (result.timedOut ? 124 : 1),
-    timedOut: Boolean(result.timedOut),
-    notFound: (result as { code?: string }).code === 'ENOENT',
-  };
-  if (debugEnabled()) {
-    const ms = (performance.now() - started).toFixed(1);
-    process.stderr.write(`[workmux] ${formatArgv(argv)} → ${out.exitCode} (${ms} ms)\n`);
-  }
-  if ((out.exitCode !== 0 || out.timedOut) && options.reject !== false) {
-    throw new CommandError(argv, { ...out, message: out.notFound ? `${file}: command not found` : result.message });
-  }
-  return out;
 }
 
 /** Runs and returns stdout without the final newline. */

@@ -1,14 +1,20 @@
 import type { WorkmuxContext } from './context.js';
 import { startWorktreeTab, type StartTabOptions, type StartedTab } from './start-tab.js';
-import { findOpenTab, type ManagedWorktree } from './worktrees.js';
+import { findOpenTab, panesOfTab, tabFromPanes, tabNameFor, type ManagedWorktree } from './worktrees.js';
 
-/** Focuses the worktree's tab when it is open; otherwise opens it again and starts the agent. */
+/**
+ * Focuses the worktree's tab when it is open — in the current scope first, then in any other (a tmux
+ * session, WezTerm workspace or cmux window: the backend jumps there) — instead of opening a duplicate;
+ * otherwise opens it again and starts the agent.
+ */
 export async function openWorktree(ctx: WorkmuxContext, worktree: ManagedWorktree, options: StartTabOptions): Promise<StartedTab> {
   const backend = await ctx.backend();
-  const open = await findOpenTab(backend, ctx.config, worktree.handle);
+  const open =
+    (await findOpenTab(backend, ctx.config, worktree.handle))?.tab ??
+    tabFromPanes(panesOfTab(await backend.listPanes({ allScopes: true }), tabNameFor(ctx.config, worktree.handle)));
   if (open) {
-    if (!options.background) await backend.focus(open.tab);
-    return { tab: open.tab, attachHint: backend.attachHint?.(open.tab.scope) };
+    if (!options.background) await backend.focus(open);
+    return { tab: open, attachHint: backend.attachHint?.(open.scope) };
   }
   return startWorktreeTab(ctx, worktree, options);
 }
