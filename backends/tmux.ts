@@ -103,14 +103,15 @@ class TmuxBackend implements Backend {
 
   /** Embedded server: the first tab of a project creates its session; later ones append to it. */
   private async openTabEmbedded(common: string[]): Promise<string> {
-    const exists = await this.tmux(['has-session', '-t', `=${this.sessionName}`], { reject: false });
-    if (exists.exitCode !== 0) {
-      const made = await this.tmux(['new-session', '-d', '-s', this.sessionName, '-x', '200', '-y', '50', ...common], { reject: false });
-      if (made.exitCode === 0) return made.stdout;
-      // Lost a race with another workmux creating the same session: fall through and append.
-      if (!/duplicate session/.test(made.stderr)) throw new CommandError(['tmux', 'new-session'], made);
-    }
-    return (await this.tmux(['new-window', '-d', '-t', `=${this.sessionName}:`, ...common])).stdout;
+    const appendArgs = ['new-window', '-d', '-t', `=${this.sessionName}:`, ...common];
+    const appended = await this.tmux(appendArgs, { reject: false });
+    if (appended.exitCode === 0) return appended.stdout;
+    if (!/can't find session|no current target|no server running|error connecting/i.test(appended.stderr)) throw new CommandError(['tmux', ...appendArgs], appended);
+    const made = await this.tmux(['new-session', '-d', '-s', this.sessionName, '-x', '200', '-y', '50', ...common], { reject: false });
+    if (made.exitCode === 0) return made.stdout;
+    // Lost a race with another workmux creating the same session: append after all.
+    if (!/duplicate session/.test(made.stderr)) throw new CommandError(['tmux', 'new-session'], made);
+    return (await this.tmux(appendArgs)).stdout;
   }
 
   /** Keeps the window name (the tab's identity) fixed and makes room for the status icon. */
@@ -138,13 +139,18 @@ class TmuxBackend implements Backend {
   async listPanes(opts: { allScopes?: boolean } = {}): Promise<PaneInfo[]> {
     const result = await this.tmux(['list-panes', '-a', '-F', PANE_FORMAT], { reject: false });
     if (result.exitCode !== 0) {
-      if (/no server running|error connecting|No such file|no current target/i.test(result.stderr)) return [];
+      // No tmux, no server, or a server without sessions: there are no panes.
+      if (result.notFound || /no server running|error connecting|No such file|no current target/i.test(result.stderr)) return [];
       throw new CommandError(['tmux', 'list-panes'], result);
     }
     const panes = result.stdout.split('\n').map(parsePaneLine).filter((p): p is PaneInfo => p !== undefined);
     if (opts.allScopes) return panes;
-    const scope = await this.currentScope();
-    return panes.filter((pane) => pane.scope.id === scope.id);
+    // The scope comes out of the same listing (no second tmux call): the caller's session, or the project's.
+    const caller = this.callerPane();
+    const inScope = caller
+      ? (pane: PaneInfo) => pane.scope.id === panes.find((p) => p.id === caller)?.scope.id
+      : (pane: PaneInfo) => pane.scope.name === this.sessionName;
+    return panes.filter(inScope);
   }
 
   async sendText(pane: PaneId, text: string): Promise<void> {

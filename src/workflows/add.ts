@@ -97,7 +97,7 @@ export async function addWorktree(ctx: WorkmuxContext, options: AddOptions): Pro
   if (fs.existsSync(worktreePath)) {
     throw new WorkmuxError(`path collision: ${worktreePath} already exists`, { hint: 'remove that directory or choose another branch name' });
   }
-  await ctx.backend(); // fail on a missing/unusable multiplexer before creating anything
+  await ctx.availableBackend(); // fail on a missing/unusable multiplexer before creating anything
 
   await git.withLock(async () => {
     const args =

@@ -11,7 +11,10 @@ export interface WorkmuxContext {
   env: NodeJS.ProcessEnv;
   git: Git;
   config: ResolvedConfig;
+  /** The detected backend, unchecked: reads (list) degrade gracefully when it is unusable. */
   backend(): Promise<Backend>;
+  /** The backend after ensureAvailable() (once per command): for workflows that create or change tabs. */
+  availableBackend(): Promise<Backend>;
   store(): Promise<Database>;
   /** Progress lines for humans (stderr); silent in --json mode. */
   progress(message: string): void;
@@ -29,20 +32,26 @@ export async function createContext(options: ContextOptions = {}): Promise<Workm
   const git = await Git.discover(cwd);
   const config = await loadConfig({ cwd, repoRoot: git.root, env });
   let backend: Promise<Backend> | undefined;
+  const getBackend = () =>
+    (backend ??= (async () => {
+      const kind = detectBackendKind(env, config.backend);
+      const settings = (config[kind] ?? {}) as Record<string, unknown>;
+      return createBackend(kind, { env, projectName: git.projectName, settings, statusIcons: config.status_icons });
+    })());
   let store: Promise<Database> | undefined;
+  let available: Promise<Backend> | undefined;
   return {
     cwd,
     env,
     git,
     config,
-    backend: () =>
-      (backend ??= (async () => {
-        const kind = detectBackendKind(env, config.backend);
-        const settings = (config[kind] ?? {}) as Record<string, unknown>;
-        const instance = await createBackend(kind, { env, projectName: git.projectName, settings, statusIcons: config.status_icons });
+    backend: getBackend,
+    availableBackend() {
+      return (available ??= getBackend().then(async (instance) => {
         await instance.ensureAvailable();
         return instance;
-      })()),
+      }));
+    },
     store: () => (store ??= import('../store/db.js').then(({ openStore, defaultStorePath }) => openStore(defaultStorePath(env)))),
     progress: options.progress ?? (() => {}),
   };

@@ -8,7 +8,7 @@ import { findOpenTab, panesOfTab, tabFromPanes, tabNameFor, type ManagedWorktree
  * otherwise opens it again and starts the agent.
  */
 export async function openWorktree(ctx: WorkmuxContext, worktree: ManagedWorktree, options: StartTabOptions): Promise<StartedTab> {
-  const backend = await ctx.backend();
+  const backend = await ctx.availableBackend();
   const open =
     (await findOpenTab(backend, ctx.config, worktree.handle))?.tab ??
     tabFromPanes(panesOfTab(await backend.listPanes({ allScopes: true }), tabNameFor(ctx.config, worktree.handle)));

@@ -69,7 +69,7 @@ export async function startWorktreeTab(ctx: WorkmuxContext, worktree: ManagedWor
   const agent = agentFor(ctx, options);
   const runsProjectCommands = ctx.config.panes.some((p) => p.command && p.command !== AGENT_PLACEHOLDER) || agent !== undefined;
   if (runsProjectCommands) assertProjectCommandsTrusted(ctx.config);
-  const backend = await ctx.backend();
+  const backend = await ctx.availableBackend();
   const promptFile = options.prompt !== undefined && agent ? writePromptFile(worktree.path, worktree.handle, options.prompt) : undefined;
   const pasted = agent?.profile?.prompt.kind === 'paste' ? options.prompt : undefined;
   const launched = await launchTab({
