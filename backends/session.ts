@@ -1,4 +1,4 @@
-import { WorkmuxError } from '../src/core/errors.js';
+import { UsageError, WorkmuxError } from '../src/core/errors.js';
 import { HandshakeTimeoutError } from './fifo-handshake.js';
 import type { Backend, PaneId, Tab, TabSpec } from './types.js';
 
@@ -47,6 +47,11 @@ export async function typeLine(backend: Backend, pane: PaneId, line: string): Pr
 
 export async function launchTab(launch: TabLaunch): Promise<LaunchedTab> {
   const { backend, handshakeTimeoutMs: timeoutMs } = launch;
+  if (launch.panes.length > 1 && !backend.capabilities.splits) {
+    throw new UsageError(`the ${backend.kind} backend cannot split panes, but the config's \`panes\` asks for ${launch.panes.length}`, {
+      hint: `use a single pane with ${backend.kind}, e.g. panes: [{ command: "<agent>" }]`,
+    });
+  }
   const handshake = await backend.handshake();
   let tab: Tab;
   try {

@@ -122,6 +122,10 @@ export interface Backend {
   handshake(): Promise<Handshake>;
   /** A line telling the user how to see the new tab (embedded tmux: the attach command), or undefined. */
   attachHint?(scope: Scope): string | undefined;
+  /** The title a tab requested as `name` really gets (cmux keeps only [A-Za-z0-9_-]); default: `name`. */
+  tabTitleFor?(name: string): string;
+  /** A desktop/sidebar notification where the multiplexer has one (cmux `notify`). */
+  notify?(tab: Tab, title: string, body: string): Promise<void>;
 }
 
 /** What a backend factory is given. */

@@ -8,12 +8,11 @@
  * must exist on that host, the readiness fifo lives on this machine (so the handshake only works for
  * domains that share the filesystem), and `list` reports the remote cwd as seen on the remote host.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import { run } from '../src/core/exec.js';
 import { CommandError, WorkmuxError } from '../src/core/errors.js';
 import { createFifoHandshake } from './fifo-handshake.js';
+import { runAfterExit } from './deferred.js';
 import type {
   AgentStatus, Backend, BackendContext, BackendFactory, Handshake, Key, PaneId, PaneInfo, Scope, SplitSpec, Tab, TabSpec,
 } from './types.js';
@@ -121,12 +120,10 @@ export interface WeztermDeps {
   writeTerminal?: (sequence: string) => void;
   /** The process a deferred close waits for (default: this process). */
   callerPid?: number;
-  /** How long a deferred close waits for that process at most (default DEFERRED_CLOSE_MAX_WAIT_MS). */
+  /** How long a deferred close waits for that process at most (default DEFERRED_MAX_WAIT_MS). */
   deferredCloseMaxWaitMs?: number;
 }
 
-/** A command calls closeTabDeferred as its last step, so it is gone well within this. */
-export const DEFERRED_CLOSE_MAX_WAIT_MS = 3_000;
 
 class WeztermBackend implements Backend {
   readonly kind = 'wezterm' as const;
@@ -327,26 +324,13 @@ class WeztermBackend implements Backend {
     }
   }
 
-  /**
-   * A detached sh waits until the caller has exited (at most a few seconds), then kills the tab's panes in
-   * reverse order. Values go in as positional parameters, never into the script text.
-   */
+  /** Once the caller has exited (at most a few seconds), kill the tab's panes in reverse order. */
   async closeTabDeferred(tab: Tab): Promise<void> {
     const paneIds = this.panesOfTab(await this.list(), tab).map((p) => String(p.pane_id)).reverse();
     if (paneIds.length === 0) return;
-    const ticks = Math.ceil((this.deps.deferredCloseMaxWaitMs ?? DEFERRED_CLOSE_MAX_WAIT_MS) / 100);
-    const script =
-      'pid=$1; ticks=$2; bin=$3; shift 3; n=0; ' +
-      'while kill -0 "$pid" 2>/dev/null && [ "$n" -lt "$ticks" ]; do sleep 0.1; n=$((n + 1)); done; ' +
-      'for pane in "$@"; do "$bin" cli --no-auto-start kill-pane --pane-id "$pane"; done';
-    const callerPid = String(this.deps.callerPid ?? process.pid);
-    const child = spawn('sh', ['-c', script, 'sh', callerPid, String(ticks), this.binary, ...paneIds], {
-      env: this.ctx.env,
-      detached: true,
-      stdio: 'ignore',
-      cwd: path.parse(process.cwd()).root,
-    });
-    child.unref();
+    // Pane ids and the binary travel as positional parameters ($0, $@), never inside the script text.
+    const killAll = ['sh', '-c', 'for pane in "$@"; do "$0" cli --no-auto-start kill-pane --pane-id "$pane"; done', this.binary, ...paneIds];
+    runAfterExit(killAll, this.ctx.env, { pid: this.deps.callerPid, maxWaitMs: this.deps.deferredCloseMaxWaitMs });
   }
 
   /** WezTerm tab titles cannot show a status without Lua: the status lives in workmux's store. */

@@ -3,7 +3,8 @@ import { WorkmuxError } from '../core/errors.js';
 import { runHooks } from '../core/hooks.js';
 import { assertProjectCommandsTrusted } from '../config/load.js';
 import { recordAgentClosed } from '../store/agents.js';
-import type { PaneInfo, Tab } from '../../backends/types.js';
+import type { Backend, PaneInfo, Tab } from '../../backends/types.js';
+import { exitAgentInTab } from './stop.js';
 import type { WorkmuxContext } from './context.js';
 import { hookEnv } from './add.js';
 import { findOpenTab, type ManagedWorktree } from './worktrees.js';
@@ -33,6 +34,16 @@ export function isCallerInside(callerPane: string | undefined, panes: readonly P
   return callerPane !== undefined && panes.some((pane) => pane.id === callerPane);
 }
 
+/**
+ * Lets the agent exit through the exit ladder first (so it can save its session), then closes the tab.
+ * Never used on the caller's own tab: typing /exit or Ctrl-C there would hit this very command.
+ */
+async function closeGracefully(ctx: WorkmuxContext, backend: Backend, worktree: ManagedWorktree, open: { tab: Tab; panes: PaneInfo[] }): Promise<void> {
+  const outcome = await exitAgentInTab(ctx, backend, worktree, open.panes);
+  if (outcome && !outcome.exited) ctx.progress(`${outcome.error.message}; closing its tab anyway`);
+  await backend.closeTab(open.tab);
+}
+
 /** Closes a worktree's tab (now, or deferred when we run inside it). */
 export async function closeWorktreeTab(ctx: WorkmuxContext, worktree: ManagedWorktree): Promise<{ tab?: Tab; deferred: boolean }> {
   const backend = await ctx.backend();
@@ -40,7 +51,7 @@ export async function closeWorktreeTab(ctx: WorkmuxContext, worktree: ManagedWor
   if (!open) return { deferred: false };
   const inside = isCallerInside(backend.callerPane(), open.panes);
   if (inside) await backend.closeTabDeferred(open.tab);
-  else await backend.closeTab(open.tab);
+  else await closeGracefully(ctx, backend, worktree, open);
   recordAgentClosed(await ctx.store(), worktree.path);
   return { tab: open.tab, deferred: inside };
 }
@@ -57,7 +68,7 @@ export async function cleanUpWorktree(ctx: WorkmuxContext, worktree: ManagedWork
   const backend = await ctx.backend();
   const open = await findOpenTab(backend, ctx.config, worktree.handle);
   const inside = open !== undefined && isCallerInside(backend.callerPane(), open.panes);
-  if (open && !inside) await backend.closeTab(open.tab);
+  if (open && !inside) await closeGracefully(ctx, backend, worktree, open);
   ctx.progress(`removing worktree ${worktree.path}`);
   // Commands run after this (git, the multiplexer) must not start in a directory that no longer exists.
   if (isWithin(process.cwd(), worktree.path)) process.chdir(ctx.git.mainRoot);

@@ -2,7 +2,7 @@ import { storedBases } from '../git/repo.js';
 import { openAgentsByWorktree } from '../store/agents.js';
 import type { PaneInfo } from '../../backends/types.js';
 import type { WorkmuxContext } from './context.js';
-import { managedWorktrees, panesOfTab, tabNameFor } from './worktrees.js';
+import { managedWorktrees, panesOfTab, tabNameFor, tabTitleOn } from './worktrees.js';
 
 export interface WorktreeListing {
   handle: string;
@@ -39,10 +39,10 @@ export async function listWorktrees(ctx: WorkmuxContext): Promise<WorktreeListin
     ctx.backend().then((backend) => backend.listPanes()).catch((): PaneInfo[] => []),
     ctx.store().then((db) => openAgentsByWorktree(db, ctx.git.mainRoot)),
   ]);
-  const backendKind = await ctx.backend().then((b) => b.kind as string).catch(() => null);
+  const backend = await ctx.backend().catch(() => undefined);
   const dirty = await mapLimit(worktrees, 8, async (wt) => (await ctx.git.uncommittedFiles(wt.path).catch(() => [])).length > 0);
   return worktrees.map((wt, index) => {
-    const tabPanes = panesOfTab(panes, tabNameFor(ctx.config, wt.handle));
+    const tabPanes = panesOfTab(panes, backend ? tabTitleOn(backend, ctx.config, wt.handle) : tabNameFor(ctx.config, wt.handle));
     const agent = agents.get(wt.path);
     return {
       handle: wt.handle,
@@ -51,7 +51,7 @@ export async function listWorktrees(ctx: WorkmuxContext): Promise<WorktreeListin
       base: (wt.branch && bases.get(wt.branch)) || null,
       dirty: dirty[index]!,
       tab: tabPanes.length ? tabPanes[0]!.tabName : null,
-      backend: tabPanes.length ? backendKind : (agent?.backend ?? null),
+      backend: tabPanes.length ? (backend?.kind ?? null) : (agent?.backend ?? null),
       agent: agent?.agent || null,
       status: tabPanes.length ? (agent?.status ?? null) : null,
     };

@@ -1,6 +1,6 @@
 import type { WorkmuxContext } from './context.js';
 import { startWorktreeTab, type StartTabOptions, type StartedTab } from './start-tab.js';
-import { findOpenTab, panesOfTab, tabFromPanes, tabNameFor, type ManagedWorktree } from './worktrees.js';
+import { findOpenTab, panesOfTab, tabFromPanes, tabTitleOn, type ManagedWorktree } from './worktrees.js';
 
 /**
  * Focuses the worktree's tab when it is open — in the current scope first, then in any other (a tmux
@@ -11,7 +11,7 @@ export async function openWorktree(ctx: WorkmuxContext, worktree: ManagedWorktre
   const backend = await ctx.availableBackend();
   const open =
     (await findOpenTab(backend, ctx.config, worktree.handle))?.tab ??
-    tabFromPanes(panesOfTab(await backend.listPanes({ allScopes: true }), tabNameFor(ctx.config, worktree.handle)));
+    tabFromPanes(panesOfTab(await backend.listPanes({ allScopes: true }), tabTitleOn(backend, ctx.config, worktree.handle)));
   if (open) {
     if (!options.background) await backend.focus(open);
     return { tab: open, attachHint: backend.attachHint?.(open.scope) };

@@ -72,9 +72,15 @@ export function tabFromPanes(panes: readonly PaneInfo[]): Tab | undefined {
   return first && { id: first.tabId, name: first.tabName, scope: first.scope, paneId: first.id };
 }
 
+/** The title the worktree's tab has on this backend (its identity for lookups). */
+export function tabTitleOn(backend: Backend, config: ResolvedConfig, handle: string): string {
+  const name = tabNameFor(config, handle);
+  return backend.tabTitleFor?.(name) ?? name;
+}
+
 /** The open tab of a worktree in the current scope, if any. */
 export async function findOpenTab(backend: Backend, config: ResolvedConfig, handle: string): Promise<{ tab: Tab; panes: PaneInfo[] } | undefined> {
-  const panes = panesOfTab(await backend.listPanes(), tabNameFor(config, handle));
+  const panes = panesOfTab(await backend.listPanes(), tabTitleOn(backend, config, handle));
   const tab = tabFromPanes(panes);
   return tab && { tab, panes };
 }

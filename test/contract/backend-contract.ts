@@ -89,7 +89,16 @@ export function describeBackendContract(name: string, setup: () => Promise<Backe
       await backend.closeTab(tab);
     });
 
-    it('splits a pane inside the same tab and closes every pane of the tab', async () => {
+    it('splits a pane inside the same tab and closes every pane of the tab (or refuses when it cannot split)', async () => {
+      if (!backend.capabilities.splits) {
+        const tab = await launchShellTab();
+        await expect(backend.splitPane(tab.paneId, { direction: 'horizontal', cwd, command: ['true'] })).rejects.toThrow(/does not split/);
+        await expect(
+          launchTab({ backend, tab: { name: tabName(), cwd, background: true }, panes: [{}, { split: 'vertical' }], handshakeTimeoutMs: 8000 }),
+        ).rejects.toThrow(/cannot split panes/);
+        await backend.closeTab(tab);
+        return;
+      }
       const launched = await launchTab({
         backend,
         tab: { name: tabName(), cwd, background: true },

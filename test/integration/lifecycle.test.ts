@@ -132,3 +132,37 @@ describe('open, close, send, capture, path, list', () => {
     expect(result.stdout).toMatch(/^HANDLE\s+BRANCH\s+BASE\s+DIRTY\s+TAB\s+AGENT\s+PATH\na\s+a\s+main\s+yes\s+-\s+-\s+\//);
   });
 });
+
+describe('stop and graceful close', () => {
+  it('stop runs the exit ladder with the profile\'s exit command and keeps the tab as a shell', async () => {
+    // A "claude" that ignores Ctrl-C and leaves only on /exit, recording how it was asked.
+    const log = path.join(t.dir, 'fake-claude.log');
+    // (a Node script: tmux reports a bash script's foreground process as "bash", i.e. a shell)
+    const fake = path.join(t.dir, 'fake-claude.mjs');
+    fs.writeFileSync(
+      fake,
+      `#!${process.execPath}\nimport fs from 'node:fs';\nimport readline from 'node:readline';\n` +
+        `process.on('SIGINT', () => fs.appendFileSync(${JSON.stringify(log)}, 'got-ctrl-c\\n'));\n` +
+        `console.log('fake claude ready');\n` +
+        `readline.createInterface({ input: process.stdin }).on('line', (line) => {\n` +
+        `  fs.appendFileSync(${JSON.stringify(log)}, 'got: ' + line + '\\n');\n  if (line === '/exit') process.exit(0);\n});\n`,
+      { mode: 0o755 },
+    );
+    fs.mkdirSync(path.join(t.home, '.config', 'workmux'), { recursive: true });
+    fs.writeFileSync(path.join(t.home, '.config', 'workmux', 'config.yaml'), `agents:\n  claude: ${fake}\n`);
+    expect((await workmux(t, repo, ['add', 'polite', '-a', 'claude', '-b'])).exitCode).toBe(0);
+    await eventually(async () => (await workmux(t, repo, ['capture', 'polite'])).stdout.includes('fake claude ready'));
+    const stopped = await workmux(t, repo, ['stop', 'polite', '--json']);
+    expect(stopped.exitCode, stopped.stderr).toBe(0);
+    expect(JSON.parse(stopped.stdout).data).toEqual({ handle: 'polite', stopped: true, tier: 'exit-command' });
+    expect(fs.readFileSync(log, 'utf8')).toBe('got: /exit\n');
+    expect(await tmux(t, 'display-message', '-p', '-t', '=proj:wm-polite', '#{pane_current_command}')).toBe('bash');
+
+    // close on a running agent asks it to exit before the tab goes
+    expect((await workmux(t, repo, ['send', 'polite', fake])).exitCode).toBe(0);
+    await eventually(async () => (await tmux(t, 'display-message', '-p', '-t', '=proj:wm-polite', '#{pane_current_command}')) === 'node');
+    expect((await workmux(t, repo, ['close', 'polite'])).exitCode).toBe(0);
+    expect(fs.readFileSync(log, 'utf8')).toBe('got: /exit\ngot: /exit\n');
+    expect(await windowNames()).toEqual([]);
+  });
+});
