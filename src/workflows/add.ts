@@ -6,7 +6,7 @@ import { assertProjectCommandsTrusted } from '../config/load.js';
 import type { WorkmuxContext } from './context.js';
 import { bringFilesIntoWorktree } from './worktree-files.js';
 import { PROMPT_DIR, agentFor, startWorktreeTab, type StartTabOptions, type StartedTab } from './start-tab.js';
-import { managedWorktrees, worktreePathFor, type ManagedWorktree } from './worktrees.js';
+import { BASE_CONFIG_KEY, hookEnv, managedWorktrees, worktreePathFor, type ManagedWorktree } from './worktrees.js';
 import { openWorktree } from './open.js';
 
 export interface AddOptions extends StartTabOptions {
@@ -28,17 +28,6 @@ export interface AddResult {
 
 /** Where the branch comes from: an existing local branch, a remote-tracking branch, or a new one from a base. */
 type BranchSource = { kind: 'local' } | { kind: 'remote'; remoteRef: string } | { kind: 'new'; base: string };
-
-export const BASE_CONFIG_KEY = (branch: string) => `branch.${branch}.workmux-base`;
-
-export function hookEnv(ctx: WorkmuxContext, worktree: ManagedWorktree) {
-  return {
-    WM_HANDLE: worktree.handle,
-    WM_BRANCH: worktree.branch ?? '',
-    WM_WORKTREE_PATH: worktree.path,
-    WM_PROJECT_ROOT: ctx.git.mainRoot,
-  };
-}
 
 export async function addWorktrees(ctx: WorkmuxContext, options: AddOptions): Promise<AddResult[]> {
   const count = options.count ?? 1;

@@ -6,8 +6,7 @@ import { recordAgentClosed } from '../store/agents.js';
 import type { Backend, PaneInfo, Tab } from '../../backends/types.js';
 import { exitAgentInTab } from './stop.js';
 import type { WorkmuxContext } from './context.js';
-import { hookEnv } from './add.js';
-import { findOpenTab, type ManagedWorktree } from './worktrees.js';
+import { findOpenTab, hookEnv, type ManagedWorktree } from './worktrees.js';
 
 export interface CleanupOptions {
   deleteBranch: boolean;

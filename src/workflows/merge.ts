@@ -2,7 +2,7 @@ import { UsageError, WorkmuxError } from '../core/errors.js';
 import { runHooks } from '../core/hooks.js';
 import { assertProjectCommandsTrusted } from '../config/load.js';
 import { handleForBranch } from '../git/branch-names.js';
-import { mainBranchOf } from '../git/repo.js';
+import { mainBranchOf, storedBases } from '../git/repo.js';
 import {
   fastForward, isAncestor, mergeBranch, rebaseBranch, squashBranch, squashMessage, subjectsToLand, withTemporaryCheckout,
   type LandingStep, type MergeStrategy,
@@ -11,9 +11,7 @@ import {
   hasNoTrackedChanges, operationsInProgress, pathsInStatus, restoreSnapshot, takeSnapshot, type RepoSnapshot,
 } from '../git/repo-state.js';
 import type { WorkmuxContext } from './context.js';
-import { BASE_CONFIG_KEY, hookEnv } from './add.js';
-import { cleanUpWorktree } from './cleanup.js';
-import { findOpenTab, resolveWorktree, type ManagedWorktree } from './worktrees.js';
+import { findOpenTab, hookEnv, resolveWorktree, type ManagedWorktree } from './worktrees.js';
 
 export interface MergeOptions {
   /** Handle or branch; default: the worktree the command runs in. */
@@ -102,23 +100,29 @@ export async function mergeWorktree(ctx: WorkmuxContext, options: MergeOptions):
 }
 
 async function planMerge(ctx: WorkmuxContext, options: MergeOptions): Promise<MergePlan> {
-  const worktree = await resolveWorktree(ctx, options.name);
+  // Independent reads side by side: each git process costs start-up time.
+  const [worktree, worktrees, bases] = await Promise.all([
+    resolveWorktree(ctx, options.name),
+    ctx.git.listWorktrees(),
+    options.into === undefined ? storedBases(ctx.git) : new Map<string, string>(),
+  ]);
   const branch = worktree.branch;
   if (!branch) throw new WorkmuxError(`${worktree.path} has a detached HEAD: there is no branch to merge`, { hint: 'check out a branch there first' });
   const strategy = options.strategy ?? ctx.config.merge_strategy;
   if (strategy === 'rebase' && options.message !== undefined) {
     throw new UsageError('-m sets the message of a merge or squash commit, and a rebase makes none', { hint: 'drop -m, or use --squash' });
   }
-  const [{ target, source }, worktrees] = await Promise.all([targetFor(ctx, branch, options.into), ctx.git.listWorktrees()]);
+  const { target, source } = await targetFor(ctx, branch, options.into, bases.get(branch));
   if (target === branch) throw new UsageError(`cannot merge ${branch} into itself`, { hint: 'pass --into <branch>' });
   const targetPath = worktrees.find((wt) => wt.branch === target)?.path;
   return { worktree: { ...worktree, branch }, target, targetSource: source, targetPath, strategy };
 }
 
-/** `--into`, else the stored base when that branch exists, else the main branch. (Existence: see refuseUnsafeState.) */
-async function targetFor(ctx: WorkmuxContext, branch: string, into: string | undefined): Promise<{ target: string; source: MergePlan['targetSource'] }> {
+/** `--into`, else the stored base (`branch.<b>.workmux-base`) when that branch exists, else the main branch. (Existence: see refuseUnsafeState.) */
+async function targetFor(
+  ctx: WorkmuxContext, branch: string, into: string | undefined, base: string | undefined,
+): Promise<{ target: string; source: MergePlan['targetSource'] }> {
   if (into !== undefined) return { target: into, source: 'into' };
-  const base = await ctx.git.configGet(BASE_CONFIG_KEY(branch));
   if (base && base !== branch && (await ctx.git.localBranchExists(base))) return { target: base, source: 'base' };
   return { target: await mainBranchOf(ctx.git, ctx.config.main_branch), source: 'main' };
 }
@@ -221,6 +225,7 @@ async function cleanUpAfterMerge(ctx: WorkmuxContext, plan: MergePlan, options: 
   const { worktree, target } = plan;
   const contained = plan.strategy === 'squash' || (await isAncestor(ctx.git, `refs/heads/${worktree.branch}`, `refs/heads/${target}`));
   if (!contained) outcome.notes.push(`kept branch ${worktree.branch}: ${target} does not contain it`);
+  const { cleanUpWorktree } = await import('./cleanup.js'); // not loaded for --keep
   let cleanup;
   try {
     cleanup = await cleanUpWorktree(ctx, worktree, { deleteBranch: contained, forceBranch: true, runHooks: !options.noHooks });

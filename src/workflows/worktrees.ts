@@ -84,3 +84,16 @@ export async function findOpenTab(backend: Backend, config: ResolvedConfig, hand
   const tab = tabFromPanes(panes);
   return tab && { tab, panes };
 }
+
+/** Where a branch's base is recorded: `git config branch.<b>.workmux-base`. */
+export const BASE_CONFIG_KEY = (branch: string) => `branch.${branch}.workmux-base`;
+
+/** The environment every hook gets. */
+export function hookEnv(ctx: WorkmuxContext, worktree: ManagedWorktree) {
+  return {
+    WM_HANDLE: worktree.handle,
+    WM_BRANCH: worktree.branch ?? '',
+    WM_WORKTREE_PATH: worktree.path,
+    WM_PROJECT_ROOT: ctx.git.mainRoot,
+  };
+}
