@@ -29,7 +29,7 @@ function scriptedPane(exitsOn: Array<string>, options: { failText?: boolean } = 
       if (exitsOn.includes(key)) exited = true;
       if (key === 'enter') pendingText = '';
     },
-    async capture() {
+    async capture(): Promise<string> {
       return exited ? 'bye\n$ ' : 'agent working\n❯ \n? for shortcuts';
     },
   };

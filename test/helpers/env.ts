@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
+import { afterEach, beforeEach } from 'vitest';
 
 /** Repository root of workmux itself (for bin/workmux.js). */
 export const WORKMUX_ROOT = path.resolve(import.meta.dirname, '../..');
@@ -111,4 +112,14 @@ export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 10_
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
   throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(last)}${lastError ? `; last error: ${lastError}` : ''}`);
+}
+
+/** Gives every test of the file a fresh isolated world with a repository, and tears it down after. */
+export function useTestRepo(receive: (world: { t: TestEnv; repo: string }) => void): void {
+  let current: TestEnv | undefined;
+  beforeEach(async () => {
+    current = await makeTestEnv();
+    receive({ t: current, repo: await makeRepo(current) });
+  });
+  afterEach(async () => current?.cleanup());
 }

@@ -1,15 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { eventually, git, makeRepo, makeTestEnv, tmux, workmux, type TestEnv } from '../helpers/env.js';
+import { describe, expect, it } from 'vitest';
+import { eventually, git, tmux, workmux, useTestRepo, type TestEnv } from '../helpers/env.js';
 
 let t: TestEnv;
 let repo: string;
-beforeEach(async () => {
-  t = await makeTestEnv();
-  repo = await makeRepo(t);
-});
-afterEach(async () => t.cleanup());
+useTestRepo((world) => ({ t, repo } = world));
 
 const windowNames = async () => (await tmux(t, 'list-windows', '-a', '-F', '#{window_name}')).split('\n').filter(Boolean);
 const branches = async () => (await git(t, repo, 'branch', '--format=%(refname:short)')).split('\n').filter(Boolean).sort();

@@ -1,16 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { git, makeRepo, makeTestEnv, workmux, type TestEnv } from '../helpers/env.js';
+import { describe, expect, it } from 'vitest';
+import { git, workmux, useTestRepo, type TestEnv } from '../helpers/env.js';
 
 let t: TestEnv;
 let repo: string;
-beforeEach(async () => {
-  t = await makeTestEnv();
-  repo = await makeRepo(t);
-});
-afterEach(async () => t.cleanup());
+useTestRepo((world) => ({ t, repo } = world));
 
 const branches = async () => (await git(t, repo, 'branch', '--format=%(refname:short)')).split('\n').filter(Boolean).sort();
 const worktreeCount = async () => (await git(t, repo, 'worktree', 'list', '--porcelain')).split('\n').filter((l) => l.startsWith('worktree ')).length;

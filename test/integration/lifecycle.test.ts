@@ -1,16 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { WORKMUX_BIN, eventually, git, makeRepo, makeTestEnv, tmux, workmux, type TestEnv } from '../helpers/env.js';
+import { describe, expect, it } from 'vitest';
+import { WORKMUX_BIN, eventually, git, tmux, workmux, useTestRepo, type TestEnv } from '../helpers/env.js';
 
 let t: TestEnv;
 let repo: string;
-beforeEach(async () => {
-  t = await makeTestEnv();
-  repo = await makeRepo(t);
-});
-afterEach(async () => t.cleanup());
+useTestRepo((world) => ({ t, repo } = world));
 
 const wtPath = (handle: string) => path.join(t.dir, 'proj__worktrees', handle);
 const windowNames = async () =>
@@ -79,7 +75,7 @@ describe('remove keeps work safe', () => {
     // typed into the tab's own shell, as a user would
     await tmux(t, 'send-keys', '-t', pane, '-l', `${process.execPath} ${WORKMUX_BIN} remove inside > '${done}' 2>&1; echo exit=$? >> '${done}'`);
     await tmux(t, 'send-keys', '-t', pane, 'Enter');
-    const output = await eventually(() => fs.existsSync(done) && fs.readFileSync(done, 'utf8').includes('exit=') && fs.readFileSync(done, 'utf8'));
+    const output: string = await eventually(() => (fs.existsSync(done) && fs.readFileSync(done, 'utf8').includes('exit=') ? fs.readFileSync(done, 'utf8') : ''));
     expect(output, output).toMatch(/removed inside: worktree, tab \(closing now\), branch inside/);
     expect(output, output).toMatch(/exit=0/);
     await eventually(async () => !(await windowNames()).includes('wm-inside'));

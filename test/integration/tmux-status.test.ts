@@ -1,14 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createBackend } from '../../backends/tmux.js';
-import { makeRepo, makeTestEnv, tmux, workmux, type TestEnv } from '../helpers/env.js';
+import { tmux, workmux, useTestRepo, type TestEnv } from '../helpers/env.js';
 
 let t: TestEnv;
 let repo: string;
-beforeEach(async () => {
-  t = await makeTestEnv();
-  repo = await makeRepo(t);
-});
-afterEach(async () => t.cleanup());
+useTestRepo((world) => ({ t, repo } = world));
 
 describe('tmux status icons', () => {
   it('shows the status icon in the window list through @workmux_status, keeping the user format', async () => {
