@@ -114,11 +114,18 @@ class TmuxBackend implements Backend {
     return (await this.tmux(appendArgs)).stdout;
   }
 
+  /** The user's global window-status formats, read once (usually inside the handshake's tmux call). */
+  private globalFormats?: [string, string];
+  private static readonly FORMAT_QUERY = ['show-options', '-gv', 'window-status-format', ';', 'show-options', '-gv', 'window-status-current-format'];
+  private rememberFormats(stdout: string): void {
+    const [statusFormat = '', currentFormat = ''] = stdout.split('\n');
+    this.globalFormats = [statusFormat, currentFormat];
+  }
+
   /** Keeps the window name (the tab's identity) fixed and makes room for the status icon. */
   private async prepareWindow(windowId: string): Promise<void> {
-    const [statusFormat = '', currentFormat = ''] = (
-      await this.tmux(['show-options', '-gv', 'window-status-format', ';', 'show-options', '-gv', 'window-status-current-format'])
-    ).stdout.split('\n');
+    if (!this.globalFormats) this.rememberFormats((await this.tmux(TmuxBackend.FORMAT_QUERY)).stdout);
+    const [statusFormat, currentFormat] = this.globalFormats!;
     const withIcon = (format: string) => (format.startsWith(STATUS_FORMAT_PREFIX) ? format : STATUS_FORMAT_PREFIX + format);
     await this.tmux([
       'set-option', '-w', '-t', windowId, 'automatic-rename', 'off', ';',
@@ -194,21 +201,16 @@ class TmuxBackend implements Backend {
   }
 
   /**
-   * Embedded mode: the private server must exist before a handshake channel can be locked on it. It is
-   * kept alive while empty so a project's first tab and its handshake can share it.
+   * `wait-for` channel locked before the pane starts; the pane unlocks it; we wait to lock it again.
+   * The locking call also starts workmux's own server in embedded mode (it must exist before a channel can
+   * be locked, and stays alive while empty) and reads the window formats openTab needs: one process.
    */
-  private serverStarted = false;
-  private async ensureEmbeddedServer(): Promise<void> {
-    if (!this.embedded || this.serverStarted) return;
-    await this.tmux(['start-server', ';', 'set-option', '-s', 'exit-empty', 'off']);
-    this.serverStarted = true;
-  }
-
-  /** `wait-for` channel locked before the pane starts; the pane unlocks it; we wait to lock it again. */
   async handshake(): Promise<Handshake> {
-    await this.ensureEmbeddedServer();
     const channel = `workmux-ready-${nanoid(10).replace(/[^A-Za-z0-9]/g, 'x')}`;
-    await this.tmux(['wait-for', '-L', channel]);
+    const startServer = this.embedded ? ['start-server', ';', 'set-option', '-s', 'exit-empty', 'off', ';'] : [];
+    const readFormats = this.globalFormats ? [] : [...TmuxBackend.FORMAT_QUERY, ';'];
+    const locked = await this.tmux([...startServer, ...readFormats, 'wait-for', '-L', channel]);
+    if (readFormats.length) this.rememberFormats(locked.stdout);
     let released = false;
     const release = async () => {
       if (released) return;

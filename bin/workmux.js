@@ -8,6 +8,6 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   process.stdout.write(`${version}\n`);
 } else {
   const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-  const { main } = await import('../dist/src/cli/main.js');
+  const { main } = await import('../dist/bundle/main.js');
   await main(args, version);
 }

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { UsageError, WorkmuxError } from '../core/errors.js';
 import { runHooks } from '../core/hooks.js';
 import { assertValidBranchName, handleForBranch } from '../git/branch-names.js';
@@ -6,7 +7,7 @@ import { assertProjectCommandsTrusted } from '../config/load.js';
 import type { WorkmuxContext } from './context.js';
 import { bringFilesIntoWorktree } from './worktree-files.js';
 import { PROMPT_DIR, agentFor, startWorktreeTab, type StartTabOptions, type StartedTab } from './start-tab.js';
-import { BASE_CONFIG_KEY, hookEnv, managedWorktrees, worktreePathFor, type ManagedWorktree } from './worktrees.js';
+import { BASE_CONFIG_KEY, hookEnv, toManaged, worktreePathFor, type ManagedWorktree } from './worktrees.js';
 import { openWorktree } from './open.js';
 
 export interface AddOptions extends StartTabOptions {
@@ -41,7 +42,9 @@ export async function addWorktrees(ctx: WorkmuxContext, options: AddOptions): Pr
 
 async function branchSourceFor(ctx: WorkmuxContext, requested: string, base: string | undefined): Promise<{ branch: string; source: BranchSource }> {
   const { git } = ctx;
-  if (await git.localBranchExists(requested)) return { branch: requested, source: { kind: 'local' } };
+  const explicitBase = base ?? ctx.config.base_branch;
+  const [isLocal, currentBranch] = await Promise.all([git.localBranchExists(requested), explicitBase ? undefined : git.currentBranch()]);
+  if (isLocal) return { branch: requested, source: { kind: 'local' } };
   const slash = requested.indexOf('/');
   if (slash > 0) {
     const remote = requested.slice(0, slash);
@@ -51,26 +54,43 @@ async function branchSourceFor(ctx: WorkmuxContext, requested: string, base: str
       return { branch: rest, source: { kind: 'remote', remoteRef: requested } };
     }
   }
-  const from = base ?? ctx.config.base_branch ?? (await git.currentBranch()) ?? 'HEAD';
+  const from = explicitBase ?? currentBranch ?? 'HEAD';
   if (!(await git.refExists(from))) {
     throw new UsageError(`base ${JSON.stringify(from)} does not exist`, { hint: 'pass --base <branch-or-commit> that exists (see `git branch -a`)' });
   }
   return { branch: requested, source: { kind: 'new', base: from } };
 }
 
+/** The value of a settled promise, or its error thrown: lets independent checks run at once yet report in order. */
+function valueOf<T>(result: PromiseSettledResult<T>): T {
+  if (result.status === 'rejected') throw result.reason;
+  return result.value;
+}
+
 export async function addWorktree(ctx: WorkmuxContext, options: AddOptions): Promise<AddResult> {
   const { git, config } = ctx;
   assertValidBranchName(options.branch);
-  if (!(await git.isValidBranchName(options.branch))) {
-    throw new UsageError(`invalid branch name ${JSON.stringify(options.branch)}: git check-ref-format rejects it`, { hint: 'choose another name' });
-  }
-  // Everything that can refuse runs before anything is created.
   agentFor(ctx, options);
   if (config.post_create.length) assertProjectCommandsTrusted(config);
-  const { branch, source } = await branchSourceFor(ctx, options.branch, options.base);
+  // Everything that can refuse runs before anything is created. The queries are independent, so they run
+  // at once (each is a process); their verdicts are then reported in a fixed order.
+  const [nameAccepted, branchSource, worktrees, backendReady] = await Promise.allSettled([
+    git.isValidBranchName(options.branch),
+    branchSourceFor(ctx, options.branch, options.base),
+    git.listWorktrees(),
+    ctx.availableBackend(),
+  ]);
+  if (!valueOf(nameAccepted)) {
+    throw new UsageError(`invalid branch name ${JSON.stringify(options.branch)}: git check-ref-format rejects it`, { hint: 'choose another name' });
+  }
+  const { branch, source } = valueOf(branchSource);
   const handle = handleForBranch(branch);
-  const existing = (await managedWorktrees(ctx)).find((wt) => wt.branch === branch);
-  if (existing) {
+  const checkedOut = valueOf(worktrees).find((wt) => wt.branch === branch);
+  if (checkedOut && path.resolve(checkedOut.path) === path.resolve(git.mainRoot)) {
+    throw new WorkmuxError(`branch ${JSON.stringify(branch)} is checked out in the main worktree`, { hint: 'switch the main worktree to another branch first, or pick a new branch name' });
+  }
+  if (checkedOut) {
+    const existing = toManaged(checkedOut);
     if (options.openIfExists) {
       const tab = await openWorktree(ctx, existing, options);
       return { handle: existing.handle, branch, path: existing.path, created: false, tab };
@@ -79,14 +99,11 @@ export async function addWorktree(ctx: WorkmuxContext, options: AddOptions): Pro
       hint: `open it with \`workmux open ${existing.handle}\` or \`workmux add -o ${branch}\``,
     });
   }
-  if (source.kind === 'local' && (await git.currentBranch(git.mainRoot)) === branch) {
-    throw new WorkmuxError(`branch ${JSON.stringify(branch)} is checked out in the main worktree`, { hint: 'switch the main worktree to another branch first, or pick a new branch name' });
-  }
   const worktreePath = worktreePathFor(ctx, handle);
   if (fs.existsSync(worktreePath)) {
     throw new WorkmuxError(`path collision: ${worktreePath} already exists`, { hint: 'remove that directory or choose another branch name' });
   }
-  await ctx.availableBackend(); // fail on a missing/unusable multiplexer before creating anything
+  valueOf(backendReady); // a missing or unusable multiplexer refuses here, before anything exists
 
   await git.withLock(async () => {
     const args =
