@@ -2,8 +2,9 @@ import { nanoid } from 'nanoid';
 import { run, type RunResult } from '../src/core/exec.js';
 import { CommandError, WorkmuxError } from '../src/core/errors.js';
 import { HandshakeTimeoutError } from './fifo-handshake.js';
+import { openTmuxOutputStream } from './tmux-control.js';
 import type {
-  AgentStatus, Backend, BackendContext, BackendFactory, Handshake, Key, PaneId, PaneInfo, Scope, SplitSpec, Tab, TabSpec,
+  AgentStatus, Backend, BackendContext, BackendFactory, Handshake, Key, PaneId, PaneInfo, PaneOutputStream, Scope, SplitSpec, Tab, TabSpec,
 } from './types.js';
 
 const STATUS_OPTION = '@workmux_status';
@@ -198,6 +199,14 @@ class TmuxBackend implements Backend {
       ? ['set-option', '-w', '-t', tab.id, STATUS_OPTION, this.ctx.statusIcons[status]]
       : ['set-option', '-w', '-u', '-t', tab.id, STATUS_OPTION];
     await this.tmux(args, { reject: false });
+  }
+
+  /**
+   * Control mode (`tmux -C attach -f ignore-size,read-only`): output arrives as `%output` lines without
+   * polling, raw — so Codex's OSC 7501 state sequence is visible, which capture-pane swallows.
+   */
+  openOutputStream(onOutput: (paneId: PaneId, data: string) => void): PaneOutputStream {
+    return openTmuxOutputStream({ socketArgs: this.socketArgs, env: this.ctx.env, onOutput });
   }
 
   /**

@@ -126,6 +126,15 @@ export interface Backend {
   tabTitleFor?(name: string): string;
   /** A desktop/sidebar notification where the multiplexer has one (cmux `notify`). */
   notify?(tab: Tab, title: string, body: string): Promise<void>;
+  /** Raw pane output pushed as it happens (tmux control mode), where the multiplexer can; others are polled. */
+  openOutputStream?(onOutput: (paneId: PaneId, data: string) => void): PaneOutputStream;
+}
+
+/** Raw output of the panes of some scopes, pushed as it happens (capabilities.pushOutput). */
+export interface PaneOutputStream {
+  /** Streams the panes of exactly these scopes from now on (streams for other scopes are closed). */
+  follow(scopeIds: readonly string[]): void;
+  close(): void;
 }
 
 /** What a backend factory is given. */

@@ -14,11 +14,12 @@ export async function runCommand<T>(
   args: CommonArgs,
   work: (ctx: WorkmuxContext) => Promise<T>,
   render: (result: T) => string | undefined,
+  options: { anywhere?: boolean } = {},
 ): Promise<void> {
   const json = Boolean(args.json);
   try {
     const { createContext } = await import('../workflows/context.js');
-    const ctx = await createContext({ progress: json ? undefined : (line) => process.stderr.write(`· ${line}\n`) });
+    const ctx = await createContext({ anywhere: options.anywhere, progress: json ? undefined : (line) => process.stderr.write(`· ${line}\n`) });
     const result = await work(ctx);
     if (json) printJson(result);
     else {

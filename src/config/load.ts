@@ -85,11 +85,11 @@ export function applyDefaults(config: ConfigFile): Omit<ResolvedConfig, 'sources
 }
 
 /** Loads global + project config, validates both, merges them and applies defaults. */
-export async function loadConfig(options: { cwd: string; repoRoot: string; env?: NodeJS.ProcessEnv }): Promise<ResolvedConfig> {
+export async function loadConfig(options: { cwd: string; repoRoot: string; env?: NodeJS.ProcessEnv; projectConfig?: boolean }): Promise<ResolvedConfig> {
   const env = options.env ?? process.env;
   const globalFile = globalConfigPath(env);
   const globalConfig = fs.existsSync(globalFile) ? stripGlobalMarkers(await loadFile(globalFile)) : {};
-  const projectFile = await findProjectConfig(options.cwd, options.repoRoot);
+  const projectFile = options.projectConfig === false ? undefined : await findProjectConfig(options.cwd, options.repoRoot);
   const projectConfig = projectFile ? await loadFile(projectFile) : {};
   if (projectFile && 'trust_all_projects' in projectConfig) {
     throw new UsageError(`${projectFile}: key "trust_all_projects": only allowed in the global config (${globalFile})`);

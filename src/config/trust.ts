@@ -20,9 +20,10 @@ export function commandKeysOf(config: ConfigFile, knownAgentNames: readonly stri
   }
   const paneCommands = (config.panes ?? []).map((pane) => pane.command).filter((c) => c && c !== '<agent>');
   if (paneCommands.length) found.panes = paneCommands;
-  const rules = (config as unknown as { rules?: Array<{ actions?: Array<Record<string, unknown>> }> }).rules;
-  const runActions = (Array.isArray(rules) ? rules : []).flatMap((rule) => (rule.actions ?? []).filter((a) => a && 'run' in a));
-  if (runActions.length) found.rules = runActions;
+  // Rules type into panes (which are shells once an agent exits) and can `run` commands: all of them count.
+  for (const key of ['rules', 'rule_packs'] as const) {
+    if (config[key] !== undefined) found[key] = config[key];
+  }
   return found;
 }
 

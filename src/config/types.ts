@@ -32,6 +32,10 @@ export interface ConfigFile {
   wezterm?: { binary?: string; timeout_ms?: number; workspace?: string };
   cmux?: { binary_path?: string; require_in_cmux?: boolean; placement?: 'auto' | 'workspace' | 'window' };
   trust_all_projects?: boolean;
+  /** Parsed and validated in detail by src/engine/rules/parse.ts. */
+  rule_packs?: unknown[];
+  rules?: unknown[];
+  gate?: Record<string, unknown>;
 }
 
 /** Where the effective config came from, and whether the project file's commands may run. */

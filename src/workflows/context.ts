@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { WorkmuxError } from '../core/errors.js';
 import { Git } from '../git/repo.js';
 import { loadConfig } from '../config/load.js';
 import type { ResolvedConfig } from '../config/types.js';
@@ -24,26 +26,42 @@ export interface ContextOptions {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
   progress?: (message: string) => void;
+  /**
+   * The command also works outside a git repository (watch, status, logs, ...): then only the global config
+   * applies, and touching `git` throws the usual "not inside a git work tree" error.
+   */
+  anywhere?: boolean;
 }
 
 export async function createContext(options: ContextOptions = {}): Promise<WorkmuxContext> {
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? process.env;
-  const git = await Git.discover(cwd);
-  const config = await loadConfig({ cwd, repoRoot: git.root, env });
+  let git: Git | undefined;
+  let notARepo: unknown;
+  try {
+    git = await Git.discover(cwd);
+  } catch (error) {
+    if (!options.anywhere || !(error instanceof WorkmuxError)) throw error;
+    notARepo = error;
+  }
+  const config = await loadConfig({ cwd, repoRoot: git?.root ?? cwd, env, projectConfig: git !== undefined });
+  const projectName = git?.projectName ?? path.basename(cwd);
   let backend: Promise<Backend> | undefined;
   const getBackend = () =>
     (backend ??= (async () => {
       const kind = detectBackendKind(env, config.backend);
       const settings = (config[kind] ?? {}) as Record<string, unknown>;
-      return createBackend(kind, { env, projectName: git.projectName, settings, statusIcons: config.status_icons });
+      return createBackend(kind, { env, projectName, settings, statusIcons: config.status_icons });
     })());
   let store: Promise<Database> | undefined;
   let available: Promise<Backend> | undefined;
   return {
     cwd,
     env,
-    git,
+    get git(): Git {
+      if (!git) throw notARepo;
+      return git;
+    },
     config,
     backend: getBackend,
     availableBackend() {

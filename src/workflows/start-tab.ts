@@ -6,6 +6,7 @@ import { agentStartLine, resolveAgent, type ResolvedAgent } from '../agents/prof
 import { launchTab, type PaneLaunch } from '../../backends/session.js';
 import type { Tab } from '../../backends/types.js';
 import { recordAgentOpened } from '../store/agents.js';
+import { wakeWatcher } from '../engine/observe/watcher-lock.js';
 import type { WorkmuxContext } from './context.js';
 import { tabNameFor, type ManagedWorktree } from './worktrees.js';
 
@@ -98,6 +99,7 @@ export async function startWorktreeTab(ctx: WorkmuxContext, worktree: ManagedWor
     pane_id: launched.agentPane ?? launched.tab.paneId,
     agent: agent?.name ?? '',
   });
+  wakeWatcher(ctx.env);
   return {
     tab: launched.tab,
     agent,

@@ -4,11 +4,11 @@
  */
 import type { Backend, Tab } from '../../backends/types.js';
 import { EventBus, type WatchEvent } from '../engine/events.js';
-import type { PaneTarget } from '../engine/observe/pane-tracker.js';
+import { DEFAULT_INTERVALS, type PaneTarget } from '../engine/observe/pane-tracker.js';
 import { attachStatusSink } from '../engine/observe/status-sink.js';
 import { StoreSink } from '../engine/observe/store-sink.js';
-import { Watcher } from '../engine/observe/watcher.js';
-import { acquireWatcherLock, watcherPidFile } from '../engine/observe/watcher-lock.js';
+import { DEFAULT_TICK_MS, Watcher, type OutputPush } from '../engine/observe/watcher.js';
+import { WAKE_SIGNAL, acquireWatcherLock, watcherPidFile } from '../engine/observe/watcher-lock.js';
 import type { AgentRecord } from '../store/agents.js';
 import { agentRows } from '../store/agent-rows.js';
 import type { Database } from '../store/db.js';
@@ -32,6 +32,8 @@ export interface WatchOptions {
   idleAfterMs?: number;
   callTimeoutMs?: number;
   retentionDays?: number;
+  /** Use the backend's output push (tmux control mode) when it has one (default true). */
+  push?: boolean;
   /** Take the per-user pid lock (default true). */
   lock?: boolean;
   extensions?: readonly WatchExtension[];
@@ -52,37 +54,49 @@ const WATCHER_BUSY_TIMEOUT_MS = 200;
 export async function runWatch(deps: WatchDeps, options: WatchOptions): Promise<WatchSummary> {
   const lock = options.lock === false ? undefined : acquireWatcherLock(watcherPidFile(deps.env));
   const cleanups: (() => void)[] = [];
+  // `add` wakes the watcher once a new tab is recorded (pid file → SIGUSR1). Listen from the moment the pid
+  // file exists: an unhandled SIGUSR1 would start Node's inspector instead, and the wake would be lost.
+  let awake: Watcher | undefined;
+  let rows: ReturnType<typeof createRowCache> | undefined;
+  const wake = () => {
+    rows?.invalidate(); // the new tab's row must be read on the very next round
+    awake?.wake();
+  };
+  process.on(WAKE_SIGNAL, wake);
+  cleanups.push(() => process.off(WAKE_SIGNAL, wake));
   try {
     const backend = await deps.backend();
     const db = await deps.store();
     db.pragma(`busy_timeout = ${WATCHER_BUSY_TIMEOUT_MS}`);
     const log = options.log ?? (() => {});
     const bus = new EventBus();
-    const rows = createRowCache(db, backend.kind, log);
+    rows = createRowCache(db, backend.kind, log);
+    const agentRowCache = rows;
     let events = 0;
     cleanups.push(bus.on('*', (event) => {
       events += 1;
       options.onEvent?.(event);
     }));
 
-    const interval = options.intervalMs ?? 300;
+    const interval = options.intervalMs ?? DEFAULT_TICK_MS.active;
     const watcher = new Watcher({
       backend,
       bus,
-      targets: () => rows.refresh().map(targetOf),
+      openOutput: options.push === false ? undefined : outputPushOf(backend),
+      targets: () => agentRowCache.refresh().map(targetOf),
       allPanes: options.allPanes,
-      tickMs: { active: interval, quiet: Math.max(interval, 750) },
-      intervals: { fastMs: Math.min(interval, 250), slowMs: 5000 },
+      tickMs: { active: interval, quiet: Math.max(interval, DEFAULT_TICK_MS.quiet) },
+      intervals: { ...DEFAULT_INTERVALS, fastMs: Math.min(interval, DEFAULT_INTERVALS.fastMs) },
       callTimeoutMs: options.callTimeoutMs,
       classify: { idleAfterMs: options.idleAfterMs },
       log,
     });
-    const sink = new StoreSink(db, { backend: backend.kind, agentIdFor: (pane) => rows.byPane(pane)?.id, log });
+    const sink = new StoreSink(db, { backend: backend.kind, agentIdFor: (pane) => agentRowCache.byPane(pane)?.id, log });
     cleanups.push(sink.attach(bus));
     cleanups.push(
       attachStatusSink(bus, {
         backend,
-        tabFor: (pane) => tabOf(rows.byPane(pane)),
+        tabFor: (pane) => tabOf(agentRowCache.byPane(pane)),
         hasWorked: (pane) => watcher.tracker(pane)?.hasWorked ?? false,
         callTimeoutMs: options.callTimeoutMs,
         log,
@@ -102,6 +116,7 @@ export async function runWatch(deps: WatchDeps, options: WatchOptions): Promise<
     cleanups.push(() => clearInterval(pruneTimer));
 
     watcher.start();
+    awake = watcher;
     await abortion(options.signal);
     await watcher.stop();
     const panes = watcher.observedPanes().length;
@@ -112,6 +127,11 @@ export async function runWatch(deps: WatchDeps, options: WatchOptions): Promise<
     for (const cleanup of cleanups.reverse()) cleanup();
     lock?.release();
   }
+}
+
+/** The backend's raw-output push when it offers one (tmux control mode); other backends are polled only. */
+function outputPushOf(backend: Backend): ((onOutput: (paneId: string, data: string) => void) => OutputPush) | undefined {
+  return backend.openOutputStream ? (onOutput) => backend.openOutputStream!(onOutput) : undefined;
 }
 
 function abortion(signal: AbortSignal): Promise<void> {
@@ -140,11 +160,15 @@ function createRowCache(db: Database, backendKind: string, log: (line: string) =
       return rows;
     },
     byPane: (paneId: string) => byPane.get(paneId),
+    /** The next refresh reads the store whatever its age. */
+    invalidate() {
+      readAt = 0;
+    },
   };
 }
 
 function targetOf(row: AgentRecord): PaneTarget {
-  return { paneId: row.pane_id, handle: row.handle, agentId: row.id, agentHint: row.agent || undefined };
+  return { paneId: row.pane_id, handle: row.handle, agentId: row.id, agentHint: row.agent || undefined, tabId: row.tab_id || undefined };
 }
 
 function tabOf(row: AgentRecord | undefined): Tab | undefined {

@@ -146,6 +146,8 @@ describe('git status parsing and the example config', () => {
     const file = path.join(packageRoot(), 'workmux.config.example.yaml');
     const loaded = await cosmiconfig('workmux').load(file);
     expect(findSchemaViolation(loaded?.config, configSchema())).toBeUndefined();
+    const { ruleSetOf } = await import('../../src/engine/rules/parse.js');
+    expect(ruleSetOf(loaded!.config).rules.map((rule) => rule.id)).toContain('ping-when-waiting');
     const text = fs.readFileSync(file, 'utf8');
     for (const key of Object.keys((configSchema() as { properties: object }).properties)) {
       expect(text, `example config lacks ${key}`).toMatch(new RegExp(`^#? ?${key}:`, 'm'));

@@ -3,8 +3,18 @@ import { addCommand } from './add.js';
 import { listCommand } from './list.js';
 import { openCommand, closeCommand, pathCommand } from './tabs.js';
 import { removeCommand } from './remove.js';
+import { mergeCommand } from './merge.js';
 import { sendCommand, captureCommand } from './agent-io.js';
+import { stopCommand } from './stop.js';
 import { trustCommand } from './trust.js';
+import { rulesCommand } from './rules.js';
+import { resumeCommand } from './resume.js';
+import { watchCommand } from './watch.js';
+import { statusCommand } from './status.js';
+import { logsCommand } from './logs.js';
+import { searchCommand } from './search.js';
+import { eventsCommand } from './events.js';
+import { waitCommand } from './wait.js';
 
 /** Every verb, in the order `workmux --help` lists them. Add a command: one import, one entry. */
 export const commands: CommandModule<object, any>[] = [
@@ -13,8 +23,18 @@ export const commands: CommandModule<object, any>[] = [
   openCommand,
   closeCommand,
   removeCommand,
+  mergeCommand,
   pathCommand,
   sendCommand,
   captureCommand,
+  stopCommand,
   trustCommand,
+  rulesCommand,
+  resumeCommand,
+  watchCommand,
+  statusCommand,
+  logsCommand,
+  searchCommand,
+  eventsCommand,
+  waitCommand,
 ];
