@@ -9,7 +9,7 @@
  * `rateLimited = true` answers every request with a 429 rate_limit_error instead.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startMockServer, type MockServer } from './mock-server.js';
 
 export interface AnthropicMockOptions {
   /** Milliseconds to wait before streaming the answer text (keeps the agent "working"). */
@@ -29,14 +29,8 @@ export interface RecordedRequest {
   kind: 'probe' | 'text' | 'tool_use' | 'tool_result_answer' | 'side' | 'rate_limited' | 'other';
 }
 
-export interface AnthropicMock {
-  readonly url: string;
-  readonly port: number;
+export interface AnthropicMock extends MockServer<RecordedRequest> {
   readonly options: AnthropicMockOptions;
-  readonly requests: RecordedRequest[];
-  /** Resolves once `count` requests of this kind have arrived (counting earlier ones). */
-  waitForRequest(kind: RecordedRequest['kind'], count?: number, timeoutMs?: number): Promise<void>;
-  close(): Promise<void>;
 }
 
 interface ContentBlock {
@@ -63,29 +57,9 @@ export async function startAnthropicMock(options: Partial<AnthropicMockOptions> 
     answerText: 'Mock answer: done.',
     ...options,
   };
-  const requests: RecordedRequest[] = [];
-  const waiters = new Set<() => void>();
-  const sockets = new Set<import('node:net').Socket>();
   let toolCounter = 0;
 
-  const record = (entry: RecordedRequest) => {
-    requests.push(entry);
-    for (const wake of waiters) wake();
-  };
-
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      void answer(req, res, Buffer.concat(chunks).toString('utf8')).catch(() => res.destroy());
-    });
-  });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-
-  async function answer(req: http.IncomingMessage, res: http.ServerResponse, raw: string) {
+  async function answer(req: http.IncomingMessage, res: http.ServerResponse, raw: string, record: (entry: RecordedRequest) => void) {
     const method = req.method ?? 'GET';
     const url = req.url ?? '/';
     if (method === 'HEAD' || !url.startsWith('/v1/messages')) {
@@ -148,35 +122,8 @@ export async function startAnthropicMock(options: Partial<AnthropicMockOptions> 
     return { kind: 'text', blocks: [{ type: 'text', text: settings.answerText }], stopReason: 'end_turn' };
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-
-  return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    options: settings,
-    requests,
-    waitForRequest(kind, count = 1, timeoutMs = 30_000) {
-      return new Promise<void>((resolve, reject) => {
-        const check = () => {
-          if (requests.filter((r) => r.kind === kind).length < count) return;
-          clearTimeout(timer);
-          waiters.delete(check);
-          resolve();
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`mock: no ${count}× '${kind}' request within ${timeoutMs} ms`));
-        }, timeoutMs);
-        waiters.add(check);
-        check();
-      });
-    },
-    async close() {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  const server = await startMockServer<RecordedRequest>('anthropic', answer);
+  return { ...server, options: settings };
 }
 
 type OutBlock =

@@ -7,7 +7,7 @@
  * - anything else → a text answer after `delayMs`.
  */
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { startMockServer, type MockServer } from './mock-server.js';
 
 export interface GeminiMockOptions {
   delayMs: number;
@@ -19,12 +19,8 @@ export interface GeminiRequest {
   kind: 'stream-text' | 'stream-tool' | 'stream-tool-answer' | 'generate' | 'count' | 'other';
 }
 
-export interface GeminiMock {
-  readonly url: string;
+export interface GeminiMock extends MockServer<GeminiRequest> {
   readonly options: GeminiMockOptions;
-  readonly requests: GeminiRequest[];
-  waitForRequest(kind: GeminiRequest['kind'], count?: number, timeoutMs?: number): Promise<void>;
-  close(): Promise<void>;
 }
 
 interface Part {
@@ -39,25 +35,8 @@ const TOOL_PROMPT = /^run:\s*(.+?)\s*$/s;
 
 export async function startGeminiMock(options: Partial<GeminiMockOptions> = {}): Promise<GeminiMock> {
   const settings: GeminiMockOptions = { delayMs: 0, answerText: 'Mock answer: done.', ...options };
-  const requests: GeminiRequest[] = [];
-  const waiters = new Set<() => void>();
-  const sockets = new Set<Socket>();
-  const record = (entry: GeminiRequest) => {
-    requests.push(entry);
-    for (const wake of waiters) wake();
-  };
 
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => void answer(req, res, Buffer.concat(chunks).toString('utf8')).catch(() => res.destroy()));
-  });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-
-  async function answer(req: http.IncomingMessage, res: http.ServerResponse, raw: string) {
+  async function answer(req: http.IncomingMessage, res: http.ServerResponse, raw: string, record: (entry: GeminiRequest) => void) {
     const url = req.url ?? '/';
     let body: Body | undefined;
     try {
@@ -94,33 +73,8 @@ export async function startGeminiMock(options: Partial<GeminiMockOptions> = {}):
     return sse(res, [{ text: settings.answerText }]);
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    options: settings,
-    requests,
-    waitForRequest(kind, count = 1, timeoutMs = 30_000) {
-      return new Promise<void>((resolve, reject) => {
-        const check = () => {
-          if (requests.filter((r) => r.kind === kind).length < count) return;
-          clearTimeout(timer);
-          waiters.delete(check);
-          resolve();
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`gemini mock: no ${count}× '${kind}' request within ${timeoutMs} ms`));
-        }, timeoutMs);
-        waiters.add(check);
-        check();
-      });
-    },
-    async close() {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  const server = await startMockServer<GeminiRequest>('gemini', answer);
+  return { ...server, options: settings };
 }
 
 function response(parts: unknown[]) {

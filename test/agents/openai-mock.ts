@@ -4,7 +4,7 @@
  * whose answer must be JSON `{"title": ...}`; every other request gets a text answer after `delayMs`.
  */
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { startMockServer, type MockServer } from './mock-server.js';
 
 export interface OpenAiMockOptions {
   delayMs: number;
@@ -16,36 +16,15 @@ export interface OpenAiRequest {
   kind: 'text' | 'title' | 'other';
 }
 
-export interface OpenAiMock {
-  readonly url: string;
+export interface OpenAiMock extends MockServer<OpenAiRequest> {
   readonly options: OpenAiMockOptions;
-  readonly requests: OpenAiRequest[];
-  waitForRequest(kind: OpenAiRequest['kind'], count?: number, timeoutMs?: number): Promise<void>;
-  close(): Promise<void>;
 }
 
 export async function startOpenAiMock(options: Partial<OpenAiMockOptions> = {}): Promise<OpenAiMock> {
   const settings: OpenAiMockOptions = { delayMs: 0, answerText: 'Mock answer: done.', ...options };
-  const requests: OpenAiRequest[] = [];
-  const waiters = new Set<() => void>();
-  const sockets = new Set<Socket>();
   let counter = 0;
-  const record = (entry: OpenAiRequest) => {
-    requests.push(entry);
-    for (const wake of waiters) wake();
-  };
 
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => void answer(req, res, Buffer.concat(chunks).toString('utf8')).catch(() => res.destroy()));
-  });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-
-  async function answer(req: http.IncomingMessage, res: http.ServerResponse, raw: string) {
+  async function answer(req: http.IncomingMessage, res: http.ServerResponse, raw: string, record: (entry: OpenAiRequest) => void) {
     const url = req.url ?? '/';
     if (req.method !== 'POST' || !url.startsWith('/v1/responses')) {
       record({ url, kind: 'other' });
@@ -61,33 +40,8 @@ export async function startOpenAiMock(options: Partial<OpenAiMockOptions> = {}):
     streamText(res, `resp_mock_${counter}`, isTitle ? '{"title": "Mock thread"}' : settings.answerText);
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    options: settings,
-    requests,
-    waitForRequest(kind, count = 1, timeoutMs = 30_000) {
-      return new Promise<void>((resolve, reject) => {
-        const check = () => {
-          if (requests.filter((r) => r.kind === kind).length < count) return;
-          clearTimeout(timer);
-          waiters.delete(check);
-          resolve();
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`openai mock: no ${count}× '${kind}' request within ${timeoutMs} ms`));
-        }, timeoutMs);
-        waiters.add(check);
-        check();
-      });
-    },
-    async close() {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  const server = await startMockServer<OpenAiRequest>('openai', answer);
+  return { ...server, options: settings };
 }
 
 function streamText(res: http.ServerResponse, id: string, text: string) {
