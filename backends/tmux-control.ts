@@ -7,9 +7,21 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import readline from 'node:readline';
 
-export type ControlLine = { kind: 'output'; paneId: string; data: string } | { kind: 'exit'; reason: string };
+export type ControlLine =
+  | { kind: 'output'; paneId: string; data: string }
+  | { kind: 'exit'; reason: string }
+  | { kind: 'structure'; notification: string };
 
-/** `%output %12 text` → the pane and its decoded bytes (as a latin1 string: one char per byte); `%exit` → exit. */
+/** Notifications that mean panes or windows came or went: the pane list must be read again. */
+const STRUCTURE_NOTIFICATIONS = new Set([
+  '%window-add', '%window-close', '%unlinked-window-add', '%unlinked-window-close', '%layout-change',
+  '%sessions-changed', '%session-window-changed', '%window-pane-changed',
+]);
+
+/**
+ * `%output %12 text` → the pane and its decoded bytes (as a latin1 string: one char per byte); `%exit` → exit;
+ * a window/pane notification → structure.
+ */
 export function parseControlLine(line: string): ControlLine | undefined {
   if (line.startsWith('%output ')) {
     const space = line.indexOf(' ', 8);
@@ -17,6 +29,8 @@ export function parseControlLine(line: string): ControlLine | undefined {
     return { kind: 'output', paneId: line.slice(8, space), data: decodeControlEscapes(line.slice(space + 1)) };
   }
   if (line === '%exit' || line.startsWith('%exit ')) return { kind: 'exit', reason: line.slice(6) };
+  const notification = line.split(' ', 1)[0]!;
+  if (STRUCTURE_NOTIFICATIONS.has(notification)) return { kind: 'structure', notification };
   return undefined;
 }
 
@@ -42,6 +56,8 @@ export function openTmuxOutputStream(options: {
   socketArgs: readonly string[];
   env: NodeJS.ProcessEnv;
   onOutput: PaneOutputHandler;
+  /** Panes or windows came or went (or a client ended): called so the pane list is read again. */
+  onStructureChange?: () => void;
   log?: (line: string) => void;
 }): PaneOutputStream {
   const clients = new Map<string, Client>();
@@ -59,12 +75,14 @@ export function openTmuxOutputStream(options: {
     lines.on('line', (line) => {
       const parsed = parseControlLine(line);
       if (parsed?.kind === 'output') options.onOutput(parsed.paneId, parsed.data);
+      else if (parsed?.kind === 'structure') options.onStructureChange?.();
     });
     const ended = () => {
       if (client.closed) return;
       client.closed = true;
       if (clients.get(scopeId) === client) clients.delete(scopeId);
       endedAt.set(scopeId, Date.now());
+      options.onStructureChange?.(); // the session (or the server) went away
     };
     child.on('exit', ended);
     child.on('error', (error) => {

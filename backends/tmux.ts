@@ -205,8 +205,8 @@ class TmuxBackend implements Backend {
    * Control mode (`tmux -C attach -f ignore-size,read-only`): output arrives as `%output` lines without
    * polling, raw — so Codex's OSC 7501 state sequence is visible, which capture-pane swallows.
    */
-  openOutputStream(onOutput: (paneId: PaneId, data: string) => void): PaneOutputStream {
-    return openTmuxOutputStream({ socketArgs: this.socketArgs, env: this.ctx.env, onOutput });
+  openOutputStream(onOutput: (paneId: PaneId, data: string) => void, onStructureChange?: () => void): PaneOutputStream {
+    return openTmuxOutputStream({ socketArgs: this.socketArgs, env: this.ctx.env, onOutput, onStructureChange });
   }
 
   /**

@@ -126,8 +126,11 @@ export interface Backend {
   tabTitleFor?(name: string): string;
   /** A desktop/sidebar notification where the multiplexer has one (cmux `notify`). */
   notify?(tab: Tab, title: string, body: string): Promise<void>;
-  /** Raw pane output pushed as it happens (tmux control mode), where the multiplexer can; others are polled. */
-  openOutputStream?(onOutput: (paneId: PaneId, data: string) => void): PaneOutputStream;
+  /**
+   * Raw pane output pushed as it happens (tmux control mode), where the multiplexer can; others are polled.
+   * `onStructureChange` fires when panes or windows come or go, so a watcher need not poll for that either.
+   */
+  openOutputStream?(onOutput: (paneId: PaneId, data: string) => void, onStructureChange?: () => void): PaneOutputStream;
 }
 
 /** Raw output of the panes of some scopes, pushed as it happens (capabilities.pushOutput). */

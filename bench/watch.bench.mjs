@@ -56,7 +56,7 @@ function cpuTicks(pid = 'self') {
 /** push: tmux control mode output (what TmuxBackend.openOutputStream would give) instead of polling alone. */
 function startWatcher(targets, push) {
   const bus = new EventBus();
-  const openOutput = push ? (onOutput) => openTmuxOutputStream({ socketArgs: ['-L', socket], env, onOutput }) : undefined;
+  const openOutput = push ? (onOutput, onStructureChange) => openTmuxOutputStream({ socketArgs: ['-L', socket], env, onOutput, onStructureChange }) : undefined;
   const watcher = new Watcher({ backend, bus, targets: () => targets, callTimeoutMs: 3000, openOutput });
   watcher.start();
   return { bus, watcher };

@@ -1,7 +1,8 @@
 /**
- * The observation pipeline without a multiplexer: new-text extraction on real Claude Code screens, the watcher
- * loop against an in-memory backend (hung calls, closed panes), and the store sink against a locked database.
+ * The observation pipeline: new-text extraction on real Claude Code screens, the watcher loop against an
+ * in-memory backend (hung calls, closed panes), the store sink against a locked database, and tmux control mode.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -220,6 +221,35 @@ describe('tmux control mode output', () => {
     expect(parseControlLine('%exit')).toEqual({ kind: 'exit', reason: '' });
     expect(parseControlLine('%begin 1 2 0')).toBeUndefined();
     expect(decodeControlEscapes('a\\015\\012b')).toBe('a\r\nb');
+  });
+
+  it('reports windows and panes coming or going as structure changes (the watcher re-lists then)', () => {
+    expect(parseControlLine('%window-add @4')).toEqual({ kind: 'structure', notification: '%window-add' });
+    expect(parseControlLine('%window-close @4')).toEqual({ kind: 'structure', notification: '%window-close' });
+    expect(parseControlLine('%layout-change @2 b25d,80x24,0,0,2 b25d,80x24,0,0,2 *')).toEqual({ kind: 'structure', notification: '%layout-change' });
+    expect(parseControlLine('%session-renamed $1 x')).toBeUndefined();
+  });
+
+  it('wakes on a killed pane through control mode, without waiting for the quiet round', async () => {
+    const { openTmuxOutputStream } = await import('../backends/tmux-control.js');
+    const socket = `wm-ctl-${process.pid}`;
+    const tmuxRun = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' }).trim();
+    tmuxRun('-f', '/dev/null', 'new-session', '-d', '-s', 'ctl', 'sleep 60');
+    try {
+      const pane = tmuxRun('split-window', '-d', '-t', 'ctl', '-P', '-F', '#{pane_id}', 'sleep 60');
+      let changes = 0;
+      const stream = openTmuxOutputStream({ socketArgs: ['-L', socket], env: process.env, onOutput: () => {}, onStructureChange: () => changes++ });
+      stream.follow([tmuxRun('display-message', '-p', '-t', 'ctl', '#{session_id}')]);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const before = changes;
+      tmuxRun('kill-pane', '-t', pane);
+      const deadline = Date.now() + 5000;
+      while (changes === before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      stream.close();
+      expect(changes).toBeGreaterThan(before);
+    } finally {
+      tmuxRun('kill-server');
+    }
   });
 
   it('reads Codex OSC 7501 states, also when a sequence is split between two chunks', () => {

@@ -130,8 +130,8 @@ export async function runWatch(deps: WatchDeps, options: WatchOptions): Promise<
 }
 
 /** The backend's raw-output push when it offers one (tmux control mode); other backends are polled only. */
-function outputPushOf(backend: Backend): ((onOutput: (paneId: string, data: string) => void) => OutputPush) | undefined {
-  return backend.openOutputStream ? (onOutput) => backend.openOutputStream!(onOutput) : undefined;
+function outputPushOf(backend: Backend): ((onOutput: (paneId: string, data: string) => void, onStructureChange: () => void) => OutputPush) | undefined {
+  return backend.openOutputStream ? (onOutput, onStructureChange) => backend.openOutputStream!(onOutput, onStructureChange) : undefined;
 }
 
 function abortion(signal: AbortSignal): Promise<void> {

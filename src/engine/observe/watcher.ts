@@ -24,7 +24,7 @@ export interface WatcherOptions {
    * Opens the backend's output push when it has one: output makes a pane due for capture at once (lower latency
    * for quiet panes) and carries sequences the screen swallows (Codex OSC 7501).
    */
-  openOutput?: (onOutput: (paneId: string, data: string) => void) => OutputPush;
+  openOutput?: (onOutput: (paneId: string, data: string) => void, onStructureChange: () => void) => OutputPush;
   bus: EventBus;
   /** Panes workmux opened (re-read every tick so tabs opened while watching are picked up). */
   targets(): PaneTarget[];
@@ -48,10 +48,12 @@ const QUIET_AFTER_MS = 5_000;
 /** Listing interval while some pane changed in the last 5 s / while everything is quiet. */
 export const DEFAULT_TICK_MS = { active: 300, quiet: 1000 };
 /**
- * With pushed output, any output (title sequences included) brings the next round forward, so quiet panes need
- * far fewer rounds and captures: these replace the quiet listing interval and the capture ceiling.
+ * With pushed output, any output (title sequences included) brings the next round forward, and panes or windows
+ * coming or going wake the watcher too, so quiet panes need far fewer rounds and captures: these replace the
+ * quiet listing interval and the capture ceiling (they remain as a safety net, e.g. a pane whose agent exits
+ * without printing anything).
  */
-export const PUSHED_QUIET = { tickMs: 5000, slowCaptureMs: 60_000 };
+export const PUSHED_QUIET = { tickMs: 30_000, slowCaptureMs: 300_000 };
 /** How soon a round follows pushed output (a burst of output lines shares one round). */
 const OUTPUT_TICK_MS = 50;
 
@@ -86,7 +88,10 @@ export class Watcher {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.output = this.options.openOutput?.((paneId, data) => this.onOutput(paneId, data));
+    this.output = this.options.openOutput?.(
+      (paneId, data) => this.onOutput(paneId, data),
+      () => this.wake(),
+    );
     void this.step();
   }
 
