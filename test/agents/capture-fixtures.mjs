@@ -95,8 +95,14 @@ async function capture(agent, spec) {
     if (file) fs.writeFileSync(path.join(outDir, `${file}.txt`), snap.screen);
     return snap;
   };
+  /** The agent is back at the shell: samples of the exited state. */
+  const sampleExit = async () => {
+    await until('the shell again', (s) => s.command === 'bash', 20_000);
+    await sleep(1000);
+    await sample('exited', 3, 300, 'exited');
+  };
   try {
-    await spec.scenario({ session, tmux, pane, mock: session.mock, until, sample });
+    await spec.scenario({ session, tmux, pane, mock: session.mock, until, sample, sampleExit });
   } finally {
     sampling = false;
     await titleLoop;
@@ -109,7 +115,7 @@ async function capture(agent, spec) {
   }
 }
 
-async function claudeScenario({ session, tmux, pane, mock, until, sample }) {
+async function claudeScenario({ session, tmux, pane, mock, until, sample, sampleExit }) {
   const isIdleTitle = (s) => s.title.startsWith('✳');
   const footerIdle = (s) => /\? for shortcuts/.test(s.screen);
   await session.launch();
@@ -158,12 +164,10 @@ async function claudeScenario({ session, tmux, pane, mock, until, sample }) {
   await sample('idle', 2, 300, 'interrupted');
 
   await tmux.typeLine(pane, '/exit');
-  await until('the shell again', (s) => s.command === 'bash', 20_000);
-  await sleep(1000);
-  await sample('exited', 3, 300, 'exited');
+  await sampleExit();
 }
 
-async function geminiScenario({ session, tmux, pane, mock, until, sample }) {
+async function geminiScenario({ session, tmux, pane, mock, until, sample, sampleExit }) {
   const ready = (s) => /^◇\s+Ready/.test(s.title);
   await session.launch();
   await until('the gemini process', (s) => s.command === 'node', 10_000);
@@ -195,13 +199,11 @@ async function geminiScenario({ session, tmux, pane, mock, until, sample }) {
   await sample('idle', 3, 300, 'approved');
 
   await tmux.typeLine(pane, '/quit');
-  await until('the shell again', (s) => s.command === 'bash', 20_000);
-  await sleep(1000);
-  await sample('exited', 3, 300, 'exited');
+  await sampleExit();
 }
 
 /** Codex: no permission step (its sandbox lets workspace commands run unasked); idle, a turn, exit by Ctrl-C. */
-async function codexScenario({ session, tmux, pane, mock, until, sample }) {
+async function codexScenario({ session, tmux, pane, mock, until, sample, sampleExit }) {
   const composer = (s) => /^› /m.test(s.screen);
   await session.launch();
   await until('the codex process', (s) => s.command === 'node', 10_000);
@@ -221,7 +223,5 @@ async function codexScenario({ session, tmux, pane, mock, until, sample }) {
 
   // One Ctrl-C at an idle, empty composer exits.
   await tmux.tmux('send-keys', '-t', pane, 'C-c');
-  await until('the shell again', (s) => s.command === 'bash', 20_000);
-  await sleep(1000);
-  await sample('exited', 3, 300, 'exited');
+  await sampleExit();
 }
