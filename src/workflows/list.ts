@@ -30,13 +30,16 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) 
   return results;
 }
 
-/** Every workmux worktree with its base, dirtiness, open tab and agent. One pane listing for all of them. */
-export async function listWorktrees(ctx: WorkmuxContext): Promise<WorktreeListing[]> {
+/**
+ * Every workmux worktree with its base, dirtiness, open tab and agent. One pane listing for all of them; tabs
+ * are looked for in the current scope (tmux session, WezTerm workspace, cmux window), or in all with allScopes.
+ */
+export async function listWorktrees(ctx: WorkmuxContext, options: { allScopes?: boolean } = {}): Promise<WorktreeListing[]> {
   const [worktrees, bases, panes, agents] = await Promise.all([
     managedWorktrees(ctx),
     storedBases(ctx.git),
     // A missing or unreachable multiplexer must not hide the worktrees.
-    ctx.backend().then((backend) => backend.listPanes()).catch((): PaneInfo[] => []),
+    ctx.backend().then((backend) => backend.listPanes({ allScopes: options.allScopes })).catch((): PaneInfo[] => []),
     ctx.store().then((db) => openAgentsByWorktree(db, ctx.git.mainRoot)),
   ]);
   const backend = await ctx.backend().catch(() => undefined);

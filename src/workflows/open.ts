@@ -1,4 +1,5 @@
 import type { WorkmuxContext } from './context.js';
+import { sendToAgent } from './tab-io.js';
 import { startWorktreeTab, type StartTabOptions, type StartedTab } from './start-tab.js';
 import { findOpenTab, panesOfTab, tabFromPanes, tabTitleOn, type ManagedWorktree } from './worktrees.js';
 
@@ -14,6 +15,8 @@ export async function openWorktree(ctx: WorkmuxContext, worktree: ManagedWorktre
     tabFromPanes(panesOfTab(await backend.listPanes({ allScopes: true }), tabTitleOn(backend, ctx.config, worktree.handle)));
   if (open) {
     if (!options.background) await backend.focus(open);
+    // A prompt for an agent that is already running is typed into it, not dropped.
+    if (options.prompt !== undefined) await sendToAgent(ctx, worktree.handle, options.prompt);
     return { tab: open, attachHint: backend.attachHint?.(open.scope) };
   }
   return startWorktreeTab(ctx, worktree, options);

@@ -154,6 +154,13 @@ describe('insert-after inside the user\'s tmux', () => {
       expect(await userTmux('display-message', '-p', '-t', 'work', '#{window_name}')).toBe('one');
       const list = JSON.parse((await workmux(t, repo, ['list', '--json'], { env })).stdout);
       expect(list.data.map((w: { tab: string }) => w.tab).sort()).toEqual(['wm-a', 'wm-b']);
+      // a tab opened from another session is not in this session's listing, but is with --all
+      await userTmux('new-session', '-d', '-s', 'other');
+      const otherPane = await userTmux('display-message', '-p', '-t', 'other', '#{pane_id}');
+      expect((await workmux(t, repo, ['add', 'c', '-b'], { env: { ...env, TMUX_PANE: otherPane } })).exitCode).toBe(0);
+      const tabOf = (out: string) => Object.fromEntries(JSON.parse(out).data.map((w: { handle: string; tab: string | null }) => [w.handle, w.tab]));
+      expect(tabOf((await workmux(t, repo, ['list', '--json'], { env })).stdout)).toEqual({ a: 'wm-a', b: 'wm-b', c: null });
+      expect(tabOf((await workmux(t, repo, ['list', '--all', '--json'], { env })).stdout)).toEqual({ a: 'wm-a', b: 'wm-b', c: 'wm-c' });
     } finally {
       await userTmux('kill-server').catch(() => undefined);
     }

@@ -107,6 +107,10 @@ describe('open, close, send, capture, path, list', () => {
     // open on an open tab focuses it instead of creating a second one
     expect((await workmux(t, repo, ['open', 'talk'])).exitCode).toBe(0);
     expect(await windowNames()).toEqual(['wm-talk']);
+    // and a prompt given to open reaches the running agent
+    expect((await workmux(t, repo, ['open', 'talk', '-p', 'prompt via open'])).exitCode).toBe(0);
+    await eventually(async () => ((await workmux(t, repo, ['capture', 'talk'])).stdout.match(/prompt via open/g) ?? []).length >= 2);
+    expect(await windowNames()).toEqual(['wm-talk']);
     const after = JSON.parse((await workmux(t, repo, ['list', '--json'])).stdout).data[0];
     expect(after).toMatchObject({ handle: 'talk', tab: 'wm-talk', backend: 'tmux', agent: 'cat', dirty: false, base: 'main' });
   });

@@ -16,10 +16,13 @@ export function renderListing(rows: WorktreeListing[]): string {
   );
 }
 
-export const listCommand: CommandModule<object, { json?: boolean }> = {
+export const listCommand: CommandModule<object, { json?: boolean; all?: boolean }> = {
   command: ['list', 'ls'],
   describe: 'list worktrees with branch, base, dirty state, open tab and agent',
-  builder: (yargs: Argv) => yargs.options(jsonOption).example('workmux list --json', 'machine-readable listing') as unknown as Argv<{ json?: boolean }>,
+  builder: (yargs: Argv) =>
+    yargs
+      .options({ all: { type: 'boolean', describe: 'look for tabs in every session/workspace/window, not only the current one' }, ...jsonOption })
+      .example('workmux list --json', 'machine-readable listing') as unknown as Argv<{ json?: boolean; all?: boolean }>,
   handler: (args) =>
-    runCommand(args, async (ctx) => (await import('../../workflows/list.js')).listWorktrees(ctx), renderListing),
+    runCommand(args, async (ctx) => (await import('../../workflows/list.js')).listWorktrees(ctx, { allScopes: args.all }), renderListing),
 };
