@@ -69,7 +69,8 @@ export async function launchTab(launch: TabLaunch): Promise<LaunchedTab> {
         const screen = await backend.capture(tab.paneId).catch(() => '');
         throw new WorkmuxError(error.message, { hint: error.hint, detail: screen.trim() ? `the pane printed:\n${screen.trimEnd()}` : undefined, cause: error });
       })
-      .finally(() => handshake.dispose());
+      // Freeing the handshake need not hold up typing: it finishes alongside (the process waits for it anyway).
+      .finally(() => void handshake.dispose().catch(() => undefined));
     const paneIds: PaneId[] = [tab.paneId];
     for (const pane of launch.panes.slice(1)) {
       const target = paneIds[pane.target ?? paneIds.length - 1] ?? tab.paneId;

@@ -70,6 +70,8 @@ function valueOf<T>(result: PromiseSettledResult<T>): T {
 export async function addWorktree(ctx: WorkmuxContext, options: AddOptions): Promise<AddResult> {
   const { git, config } = ctx;
   assertValidBranchName(options.branch);
+  // The store is written last; opening it (native module, WAL, migrations check) overlaps the git work.
+  ctx.store().catch(() => undefined);
   agentFor(ctx, options);
   if (config.post_create.length) assertProjectCommandsTrusted(config);
   // Everything that can refuse runs before anything is created. The queries are independent, so they run
