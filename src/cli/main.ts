@@ -17,7 +17,8 @@ export async function main(argv: string[] = hideBin(process.argv), version = '0.
     .strict()
     .demandCommand(1, 'name a command (see workmux --help)')
     .recommendCommands()
-    .wrap(Math.min(110, process.stdout.columns || 100))
+    // yargs' ESM build hard-wraps in the middle of words: let the terminal wrap whole lines instead.
+    .wrap(null)
     .fail((message, error) => {
       // yargs' own validation (unknown option, missing argument) → exit 2 with one line.
       throw error ?? new UsageError(message, { hint: 'see workmux --help' });
