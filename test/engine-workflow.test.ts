@@ -3,6 +3,7 @@
  * stop the agent, capture its `codex resume <uuid>`, mark the tab) and `workmux resume` restarts it with that
  * id; a workflow interrupted by a watcher restart continues where it stopped.
  */
+import { watchEvents } from '../src/workflows/watch-events.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EventBus } from '../src/engine/events.js';
 import { attachRuleEngine, type RuleEngine } from '../src/engine/rules-runtime.js';
@@ -64,6 +65,11 @@ describe('workflows (tmux)', () => {
     const steps = records.recentAudit(100).filter((a) => a.ruleId === 'codex.usage-limit').map((a) => [a.action, a.outcome]);
     expect(steps).toEqual([['record', 'done'], ['notify', 'done'], ['exit', 'done'], ['wait', 'done'], ['record', 'done'], ['status', 'done']]);
     expect(records.metrics(agent.pane).map((m) => [m.name, m.value])).toEqual([['total', 1234], ['input', 1000], ['cached', 200], ['output', 34]]);
+    // `workmux events` shows the limit and the token usage beside the watcher's events
+    const facts = await watchEvents({ store: async () => env.store }, { types: ['metric', 'limit'] });
+    expect(facts.map((e) => [e.type, e.payload.name ?? e.payload.reset])).toEqual([
+      ['limit', '4:57 PM'], ['metric', 'total'], ['metric', 'input'], ['metric', 'cached'], ['metric', 'output'],
+    ]);
 
     // `workmux resume feature-x`: the shell in that pane gets `codex resume <uuid>`.
     await resumeAgent({ backend: env.backend, store: env.store, paneId: agent.pane, handle: 'feature-x', submitDelayMs: 50 });

@@ -81,6 +81,40 @@ export function listEvents(db: Database, query: EventQuery = {}): StoredEvent[] 
   return rows.reverse().map(toStoredEvent);
 }
 
+/**
+ * What the rule engine recorded (tables rule_metrics and agent_limits, migration 3) shaped as events of type
+ * `metric` (token usage and other numeric captures) and `limit` (usage limits with their reset), so
+ * `workmux events` shows them beside the watcher's events. Newest `limit` entries, oldest first.
+ */
+export function listRecordedFacts(db: Database, query: Omit<EventQuery, 'afterId'> = {}): StoredEvent[] {
+  const clauses: string[] = [];
+  const params: unknown[] = [];
+  if (query.since !== undefined) {
+    clauses.push('at >= ?');
+    params.push(query.since);
+  }
+  if (query.handle !== undefined) {
+    clauses.push('handle = ?');
+    params.push(query.handle);
+  }
+  const wanted = ['metric', 'limit'].filter((type) => !query.types?.length || query.types.includes(type));
+  if (wanted.length === 0) return [];
+  clauses.push(`type IN (${wanted.map(() => '?').join(', ')})`);
+  params.push(...wanted);
+  const rows = db
+    .prepare(
+      `SELECT * FROM (
+         SELECT id, at, 'metric' AS type, '' AS backend, pane_id, handle,
+                json_object('rule', rule_id, 'agent', agent, 'name', name, 'value', value) AS payload FROM rule_metrics
+         UNION ALL
+         SELECT id, at, 'limit' AS type, '' AS backend, pane_id, handle,
+                json_object('rule', rule_id, 'agent', agent, 'text', text, 'reset', reset_text, 'resetAt', reset_at) AS payload FROM agent_limits
+       ) WHERE ${clauses.join(' AND ')} ORDER BY at DESC, id DESC LIMIT ?`,
+    )
+    .all(...params, query.limit ?? 100) as EventRow[];
+  return rows.reverse().map(toStoredEvent);
+}
+
 export interface StateChange {
   at: number;
   backend: string;

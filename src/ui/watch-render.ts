@@ -84,6 +84,8 @@ export function renderStoredEvents(events: readonly StoredEvent[]): string {
         e.type === 'agent.state' ? `${p.agent ?? '?'} ${p.previous ?? '-'} → ${p.state} (${p.reason})`
         : e.type === 'title.changed' ? JSON.stringify(p.title)
         : e.type === 'pattern.matched' ? `${p.ruleId}: ${p.text}`
+        : e.type === 'metric' ? `${p.rule} ${p.name}=${p.value}`
+        : e.type === 'limit' ? `${p.rule}: ${p.text}${p.reset ? ` (resets ${p.reset})` : ''}`
         : '';
       return `${new Date(e.at).toISOString()} ${e.type.padEnd(15)} ${(e.handle ?? '-').padEnd(12)} ${e.paneId} ${detail}`.trimEnd();
     })

@@ -17,7 +17,7 @@ export const eventsCommand: CommandModule<object, EventsArgs> = {
     yargs
       .options({
         limit: { alias: 'n', type: 'number', default: 50, describe: 'the newest N events' },
-        type: { type: 'string', array: true, describe: 'only these types (agent.state, pane.closed, pattern.matched)' },
+        type: { type: 'string', array: true, describe: 'only these types (agent.state, pane.closed, pattern.matched, metric, limit)' },
         since: { type: 'string', describe: 'only events since a duration ago (30m, 2h) or a date' },
         name: { type: 'string', describe: 'only events of this agent tab (handle)' },
         ...jsonOption,
