@@ -8,6 +8,7 @@ export const GUIDE = `workmux — git worktrees + terminal tabs for coding agent
   workmux open|close <name>                     focus/re-create or close a tab
   workmux remove <name>                         remove tab, worktree and branch (safely)
   workmux path <name>                           print a worktree's path
+  workmux init                                  write a commented workmux.config.yaml skeleton
   workmux stop <name>                           make the agent exit (the tab keeps its shell)
   workmux merge [name] [--rebase|--squash]      land the branch, then remove tab, worktree and branch
 

@@ -166,3 +166,20 @@ describe('stop and graceful close', () => {
     expect(await windowNames()).toEqual([]);
   });
 });
+
+describe('init', () => {
+  it('writes a config skeleton that loads, and refuses to overwrite one without --force', async () => {
+    const created = await workmux(t, repo, ['init']);
+    expect(created.exitCode, created.stderr).toBe(0);
+    const file = path.join(repo, 'workmux.config.yaml');
+    expect(fs.readFileSync(file, 'utf8')).toContain('# agent: claude');
+    expect((await workmux(t, repo, ['list'])).exitCode).toBe(0); // the skeleton is a valid (empty) config
+    fs.appendFileSync(file, 'window_prefix: mine-\n');
+    const again = await workmux(t, repo, ['init']);
+    expect(again.exitCode).toBe(1);
+    expect(again.stderr).toMatch(/already has a config: .*workmux\.config\.yaml — edit it, or pass --force/);
+    expect(fs.readFileSync(file, 'utf8')).toContain('window_prefix: mine-');
+    expect((await workmux(t, repo, ['init', '--force'])).exitCode).toBe(0);
+    expect(fs.readFileSync(file, 'utf8')).not.toContain('window_prefix: mine-');
+  });
+});

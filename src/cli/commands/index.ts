@@ -7,6 +7,7 @@ import { mergeCommand } from './merge.js';
 import { sendCommand, captureCommand } from './agent-io.js';
 import { stopCommand } from './stop.js';
 import { trustCommand } from './trust.js';
+import { initCommand } from './init.js';
 import { rulesCommand } from './rules.js';
 import { resumeCommand } from './resume.js';
 import { watchCommand } from './watch.js';
@@ -29,6 +30,7 @@ export const commands: CommandModule<object, any>[] = [
   captureCommand,
   stopCommand,
   trustCommand,
+  initCommand,
   rulesCommand,
   resumeCommand,
   watchCommand,
