@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
+import { killTmuxServer } from '../helpers/env.js';
 import { createBackend } from '../../backends/tmux.js';
 import { DEFAULT_STATUS_ICONS } from '../../src/config/load.js';
 import { describeBackendContract } from './backend-contract.js';
@@ -16,7 +16,7 @@ describeBackendContract('tmux (embedded server on a private socket)', async () =
   return {
     backend,
     async cleanup() {
-      await execa('tmux', ['-L', socket, 'kill-server'], { reject: false });
+      await killTmuxServer(socket);
       fs.rmSync(home, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
     },
   };

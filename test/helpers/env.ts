@@ -51,7 +51,7 @@ export async function makeTestEnv(): Promise<TestEnv> {
     socket,
     env,
     async cleanup() {
-      await execa('tmux', ['-L', socket, 'kill-server'], { reject: false, env });
+      await killTmuxServer(socket, env);
       // Shells killed with the server may still be exiting (writing history): retry the delete.
       fs.rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     },
@@ -122,4 +122,10 @@ export function useTestRepo(receive: (world: { t: TestEnv; repo: string }) => vo
     receive({ t: current, repo: await makeRepo(current) });
   });
   afterEach(async () => current?.cleanup());
+}
+
+/** Kills a private tmux server (`-L socket`) and removes its socket file, which tmux leaves behind. */
+export async function killTmuxServer(socket: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  await execa('tmux', ['-L', socket, 'kill-server'], { reject: false, env });
+  fs.rmSync(path.join(env.TMUX_TMPDIR || '/tmp', `tmux-${process.getuid?.() ?? 0}`, socket), { force: true });
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { eventually, git, tmux, workmux, useTestRepo, type TestEnv } from '../helpers/env.js';
+import { eventually, git, killTmuxServer, tmux, workmux, useTestRepo, type TestEnv } from '../helpers/env.js';
 
 let t: TestEnv;
 let repo: string;
@@ -162,7 +162,7 @@ describe('insert-after inside the user\'s tmux', () => {
       expect(tabOf((await workmux(t, repo, ['list', '--json'], { env })).stdout)).toEqual({ a: 'wm-a', b: 'wm-b', c: null });
       expect(tabOf((await workmux(t, repo, ['list', '--all', '--json'], { env })).stdout)).toEqual({ a: 'wm-a', b: 'wm-b', c: 'wm-c' });
     } finally {
-      await userTmux('kill-server').catch(() => undefined);
+      await killTmuxServer(userSocket, t.env);
     }
   });
 });
