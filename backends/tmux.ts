@@ -54,9 +54,6 @@ class TmuxBackend implements Backend {
     return run(['tmux', ...this.socketArgs, ...args], { env: this.ctx.env, timeout: options.timeout ?? TIMEOUT_MS, ...options });
   }
 
-  private async tmuxLines(args: string[]): Promise<string[]> {
-    return (await this.tmux(args)).stdout.split('\n').filter((line) => line.length > 0);
-  }
 
   async ensureAvailable(): Promise<void> {
     const result = await run(['tmux', '-V'], { env: this.ctx.env, reject: false, timeout: TIMEOUT_MS });

@@ -4,6 +4,7 @@
  */
 import type { AgentState, WatchEvent } from '../engine/events.js';
 import type { Database } from './db.js';
+import { filtersOf } from './filters.js';
 
 export interface StoredEvent {
   id: number;
@@ -56,28 +57,15 @@ export interface EventQuery {
 }
 
 export function listEvents(db: Database, query: EventQuery = {}): StoredEvent[] {
-  const clauses: string[] = [];
-  const params: unknown[] = [];
-  if (query.afterId !== undefined) {
-    clauses.push('id > ?');
-    params.push(query.afterId);
-  }
-  if (query.since !== undefined) {
-    clauses.push('at >= ?');
-    params.push(query.since);
-  }
-  if (query.types?.length) {
-    clauses.push(`type IN (${query.types.map(() => '?').join(', ')})`);
-    params.push(...query.types);
-  }
-  if (query.handle !== undefined) {
-    clauses.push('handle = ?');
-    params.push(query.handle);
-  }
-  const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
+  const filters = filtersOf([
+    ['id > ?', query.afterId],
+    ['at >= ?', query.since],
+    ['type IN (?)', query.types],
+    ['handle = ?', query.handle],
+  ]);
   const rows = db
-    .prepare(`SELECT * FROM events ${where} ORDER BY id DESC LIMIT ?`)
-    .all(...params, query.limit ?? 100) as EventRow[];
+    .prepare(`SELECT * FROM events WHERE ${filters.sql} ORDER BY id DESC LIMIT ?`)
+    .all(...filters.params, query.limit ?? 100) as EventRow[];
   return rows.reverse().map(toStoredEvent);
 }
 
@@ -87,20 +75,13 @@ export function listEvents(db: Database, query: EventQuery = {}): StoredEvent[] 
  * `workmux events` shows them beside the watcher's events. Newest `limit` entries, oldest first.
  */
 export function listRecordedFacts(db: Database, query: Omit<EventQuery, 'afterId'> = {}): StoredEvent[] {
-  const clauses: string[] = [];
-  const params: unknown[] = [];
-  if (query.since !== undefined) {
-    clauses.push('at >= ?');
-    params.push(query.since);
-  }
-  if (query.handle !== undefined) {
-    clauses.push('handle = ?');
-    params.push(query.handle);
-  }
   const wanted = ['metric', 'limit'].filter((type) => !query.types?.length || query.types.includes(type));
   if (wanted.length === 0) return [];
-  clauses.push(`type IN (${wanted.map(() => '?').join(', ')})`);
-  params.push(...wanted);
+  const filters = filtersOf([
+    ['at >= ?', query.since],
+    ['handle = ?', query.handle],
+    ['type IN (?)', wanted],
+  ]);
   const rows = db
     .prepare(
       `SELECT * FROM (
@@ -109,9 +90,9 @@ export function listRecordedFacts(db: Database, query: Omit<EventQuery, 'afterId
          UNION ALL
          SELECT id, at, 'limit' AS type, '' AS backend, pane_id, handle,
                 json_object('rule', rule_id, 'agent', agent, 'text', text, 'reset', reset_text, 'resetAt', reset_at) AS payload FROM agent_limits
-       ) WHERE ${clauses.join(' AND ')} ORDER BY at DESC, id DESC LIMIT ?`,
+       ) WHERE ${filters.sql} ORDER BY at DESC, id DESC LIMIT ?`,
     )
-    .all(...params, query.limit ?? 100) as EventRow[];
+    .all(...filters.params, query.limit ?? 100) as EventRow[];
   return rows.reverse().map(toStoredEvent);
 }
 

@@ -3,6 +3,7 @@
  * one pane produced in one observation; readers get lines back (`logs`, `search`), never chunks.
  */
 import type { Database } from './db.js';
+import { filtersOf } from './filters.js';
 
 /** New lines from one pane in one observation. */
 export interface OutputChunk {
@@ -76,17 +77,11 @@ export interface OutputSelector {
 }
 
 function selectorClause(selector: OutputSelector): { where: string; params: unknown[] } {
-  const clauses: string[] = [];
-  const params: unknown[] = [];
-  if (selector.handle !== undefined) {
-    clauses.push('handle = ?');
-    params.push(selector.handle);
-  }
-  if (selector.paneId !== undefined) {
-    clauses.push('pane_id = ?');
-    params.push(selector.paneId);
-  }
-  return { where: clauses.length ? clauses.join(' AND ') : '1', params };
+  const { sql, params } = filtersOf([
+    ['handle = ?', selector.handle],
+    ['pane_id = ?', selector.paneId],
+  ]);
+  return { where: sql, params };
 }
 
 /** The last `count` lines, oldest first. */
@@ -176,20 +171,11 @@ export function plainWordsQuery(query: string): string {
 }
 
 function runSearch(db: Database, query: string, options: SearchOptions): SearchHit[] {
-  const filters: string[] = [];
-  const params: unknown[] = [MATCH_OPEN, MATCH_CLOSE, query];
-  if (options.agent !== undefined) {
-    filters.push('c.agent = ?');
-    params.push(options.agent);
-  }
-  if (options.handle !== undefined) {
-    filters.push('c.handle = ?');
-    params.push(options.handle);
-  }
-  if (options.since !== undefined) {
-    filters.push('c.at >= ?');
-    params.push(options.since);
-  }
+  const filters = filtersOf([
+    ['c.agent = ?', options.agent],
+    ['c.handle = ?', options.handle],
+    ['c.at >= ?', options.since],
+  ]);
   const limit = options.limit ?? 50;
   // Newest first by rowid: FTS5 walks its index backwards and the loop stops at `limit` lines, where ranking
   // all matches (ORDER BY rank) would score every hit in a million-line log.
@@ -197,10 +183,10 @@ function runSearch(db: Database, query: string, options: SearchOptions): SearchH
     .prepare(
       `SELECT c.*, highlight(output_fts, 0, ?, ?) AS marked
          FROM output_fts JOIN output_chunks c ON c.id = output_fts.rowid
-        WHERE output_fts MATCH ? ${filters.map((f) => `AND ${f}`).join(' ')}
+        WHERE output_fts MATCH ? AND ${filters.sql}
         ORDER BY output_fts.rowid DESC`,
     )
-    .iterate(...params) as IterableIterator<ChunkRow & { marked: string }>;
+    .iterate(MATCH_OPEN, MATCH_CLOSE, query, ...filters.params) as IterableIterator<ChunkRow & { marked: string }>;
   const hits: SearchHit[] = [];
   for (const row of rows) {
     const marked = row.marked.split('\n');
