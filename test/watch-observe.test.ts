@@ -3,6 +3,7 @@
  * in-memory backend (hung calls, closed panes), the store sink against a locked database, and tmux control mode.
  */
 import { execFileSync } from 'node:child_process';
+import { killTmuxServer } from './helpers/env.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -248,7 +249,7 @@ describe('tmux control mode output', () => {
       stream.close();
       expect(changes).toBeGreaterThan(before);
     } finally {
-      tmuxRun('kill-server');
+      await killTmuxServer(socket);
     }
   });
 
