@@ -1,5 +1,5 @@
 import { nanoid } from 'nanoid';
-import { run, type RunResult } from '../src/core/exec.js';
+import { isOnPath, run, type RunResult } from '../src/core/exec.js';
 import { CommandError, WorkmuxError } from '../src/core/errors.js';
 import { HandshakeTimeoutError } from './fifo-handshake.js';
 import { openTmuxOutputStream } from './tmux-control.js';
@@ -56,8 +56,7 @@ class TmuxBackend implements Backend {
 
 
   async ensureAvailable(): Promise<void> {
-    const result = await run(['tmux', '-V'], { env: this.ctx.env, reject: false, timeout: TIMEOUT_MS });
-    if (result.exitCode !== 0) {
+    if (!isOnPath('tmux', this.ctx.env)) {
       throw new WorkmuxError('tmux is not installed or not on PATH', { hint: 'install tmux (apt-get install tmux / brew install tmux)' });
     }
   }
@@ -84,26 +83,36 @@ class TmuxBackend implements Backend {
   async openTab(spec: TabSpec): Promise<Tab> {
     const envArgs = Object.entries(spec.env ?? {}).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
     const common = ['-n', spec.name, '-c', spec.cwd, '-P', '-F', CREATED_FORMAT, ...envArgs, '--', ...spec.command];
+    // The first call also takes a pending handshake's lock and reads the window formats (see beforeNewPane).
+    const before = [...this.beforeNewPane(), ...(this.globalFormats ? [] : [...TmuxBackend.FORMAT_QUERY, ';'])];
     let created: string;
     const caller = this.callerPane();
     if (caller) {
-      const callerWindow = (await this.tmux(['display-message', '-p', '-t', caller, '#{window_id}'])).stdout.trim();
+      const found = await this.tmux([...before, 'display-message', '-p', '-t', caller, '#{window_id}']);
+      const callerWindow = this.takeFormats(found.stdout).trim();
       created = (await this.tmux(['new-window', '-d', '-a', '-t', callerWindow, ...common])).stdout;
     } else {
-      created = await this.openTabEmbedded(common);
+      created = await this.openTabEmbedded(before, common);
     }
     const [tabId = '', paneId = '', scopeId = '', scopeName = ''] = created.trim().split('\t');
-    await this.prepareWindow(tabId);
+    const setup = await this.windowSetup(tabId);
+    // With a handshake under way the options ride along with its wait (one process fewer); else now.
+    if (this.handshakeInFlight) this.handshakeInFlight.setup = setup;
+    else await this.tmux(setup);
     const tab: Tab = { id: tabId, name: spec.name, scope: { id: scopeId, name: scopeName }, paneId };
     if (!spec.background) await this.focus(tab);
     return tab;
   }
 
-  /** Embedded server: the first tab of a project creates its session; later ones append to it. */
-  private async openTabEmbedded(common: string[]): Promise<string> {
+  /**
+   * Embedded server: the first tab of a project creates its session; later ones append to it. `before` runs
+   * with the first attempt (it holds the server start and a handshake's lock, which must happen once).
+   */
+  private async openTabEmbedded(before: string[], common: string[]): Promise<string> {
     const appendArgs = ['new-window', '-d', '-t', `=${this.sessionName}:`, ...common];
-    const appended = await this.tmux(appendArgs, { reject: false });
-    if (appended.exitCode === 0) return appended.stdout;
+    const appended = await this.tmux([...before, ...appendArgs], { reject: false });
+    const rest = this.takeFormats(appended.stdout);
+    if (appended.exitCode === 0) return rest;
     if (!/can't find session|no current target|no server running|error connecting/i.test(appended.stderr)) throw new CommandError(['tmux', ...appendArgs], appended);
     const made = await this.tmux(['new-session', '-d', '-s', this.sessionName, '-x', '200', '-y', '50', ...common], { reject: false });
     if (made.exitCode === 0) return made.stdout;
@@ -112,31 +121,35 @@ class TmuxBackend implements Backend {
     return (await this.tmux(appendArgs)).stdout;
   }
 
-  /** The user's global window-status formats, read once (usually inside the handshake's tmux call). */
+  /** The user's global window-status formats, read once (inside the call that opens the first tab). */
   private globalFormats?: [string, string];
   private static readonly FORMAT_QUERY = ['show-options', '-gv', 'window-status-format', ';', 'show-options', '-gv', 'window-status-current-format'];
-  private rememberFormats(stdout: string): void {
-    const [statusFormat = '', currentFormat = ''] = stdout.split('\n');
+
+  /** When the formats were asked for, they are the first two lines of `stdout`: remembers them, returns the rest. */
+  private takeFormats(stdout: string): string {
+    if (this.globalFormats) return stdout;
+    const [statusFormat = '', currentFormat = '', ...rest] = stdout.split('\n');
     this.globalFormats = [statusFormat, currentFormat];
+    return rest.join('\n');
   }
 
   /** Keeps the window name (the tab's identity) fixed and makes room for the status icon. */
-  private async prepareWindow(windowId: string): Promise<void> {
-    if (!this.globalFormats) this.rememberFormats((await this.tmux(TmuxBackend.FORMAT_QUERY)).stdout);
+  private async windowSetup(windowId: string): Promise<string[]> {
+    if (!this.globalFormats) this.takeFormats((await this.tmux(TmuxBackend.FORMAT_QUERY)).stdout);
     const [statusFormat, currentFormat] = this.globalFormats!;
     const withIcon = (format: string) => (format.startsWith(STATUS_FORMAT_PREFIX) ? format : STATUS_FORMAT_PREFIX + format);
-    await this.tmux([
+    return [
       'set-option', '-w', '-t', windowId, 'automatic-rename', 'off', ';',
       'set-option', '-w', '-t', windowId, 'allow-rename', 'off', ';',
       'set-option', '-w', '-t', windowId, 'window-status-format', withIcon(statusFormat), ';',
       'set-option', '-w', '-t', windowId, 'window-status-current-format', withIcon(currentFormat),
-    ]);
+    ];
   }
 
   async splitPane(target: PaneId, spec: SplitSpec): Promise<PaneId> {
     const size = spec.size ? ('cells' in spec.size ? ['-l', String(spec.size.cells)] : ['-l', `${spec.size.percent}%`]) : [];
     const envArgs = Object.entries(spec.env ?? {}).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
-    const args = ['split-window', '-d', spec.direction === 'horizontal' ? '-h' : '-v', ...size, '-t', target, '-c', spec.cwd,
+    const args = [...this.beforeNewPane(), 'split-window', '-d', spec.direction === 'horizontal' ? '-h' : '-v', ...size, '-t', target, '-c', spec.cwd,
       '-P', '-F', '#{pane_id}', ...envArgs, '--', ...spec.command];
     return (await this.tmux(args)).stdout.trim();
   }
@@ -206,31 +219,56 @@ class TmuxBackend implements Backend {
     return openTmuxOutputStream({ socketArgs: this.socketArgs, env: this.ctx.env, onOutput, onStructureChange });
   }
 
+  /** The handshake whose channel the next new pane signals (at most one: panes are created one at a time). */
+  private handshakeInFlight?: { channel: string; locked: boolean; setup: string[] };
+
   /**
-   * `wait-for` channel locked before the pane starts; the pane unlocks it; we wait to lock it again.
-   * The locking call also starts workmux's own server in embedded mode (it must exist before a channel can
-   * be locked, and stays alive while empty) and reads the window formats openTab needs: one process.
+   * tmux commands that must run in the same call as the next new-window/new-session/split-window: start
+   * workmux's own server (embedded; it stays alive while empty) and take the pending handshake's lock, so
+   * the lock is held before the pane can signal without a round trip of its own.
+   */
+  private beforeNewPane(): string[] {
+    const commands = this.embedded ? ['start-server', ';', 'set-option', '-s', 'exit-empty', 'off', ';'] : [];
+    const pending = this.handshakeInFlight;
+    if (pending && !pending.locked) {
+      pending.locked = true;
+      commands.push('wait-for', '-L', pending.channel, ';');
+    }
+    return commands;
+  }
+
+  /**
+   * Readiness per the tmux contract: a `wait-for` channel is locked before the pane starts (taken by the
+   * call that creates the pane, see beforeNewPane); the pane's script unlocks it; we wait to lock it again.
+   * The wait call also carries the new window's options and releases the channel: one process in all.
    */
   async handshake(): Promise<Handshake> {
-    const channel = `workmux-ready-${nanoid(10).replace(/[^A-Za-z0-9]/g, 'x')}`;
-    const startServer = this.embedded ? ['start-server', ';', 'set-option', '-s', 'exit-empty', 'off', ';'] : [];
-    const readFormats = this.globalFormats ? [] : [...TmuxBackend.FORMAT_QUERY, ';'];
-    const locked = await this.tmux([...startServer, ...readFormats, 'wait-for', '-L', channel]);
-    if (readFormats.length) this.rememberFormats(locked.stdout);
+    const state = { channel: `workmux-ready-${nanoid(10).replace(/[^A-Za-z0-9]/g, 'x')}`, locked: false, setup: [] as string[] };
+    this.handshakeInFlight = state;
     let released = false;
-    const release = async () => {
-      if (released) return;
-      released = true;
-      await this.tmux(['wait-for', '-U', channel], { reject: false });
+    const finish = () => {
+      if (this.handshakeInFlight === state) this.handshakeInFlight = undefined;
     };
     return {
-      signalScript: `tmux wait-for -U ${channel}`,
+      signalScript: `tmux wait-for -U ${state.channel}`,
       wait: async (timeoutMs) => {
-        const result = await this.tmux(['wait-for', '-L', channel], { reject: false, timeout: timeoutMs });
-        if (result.timedOut) throw new HandshakeTimeoutError(timeoutMs, `tmux wait-for ${channel}`);
-        if (result.exitCode !== 0) throw new CommandError(['tmux', 'wait-for', '-L', channel], result);
+        // No pane took the lock (nothing was opened): take it here, so the wait blocks until a signal.
+        const lock = state.locked ? [] : [...(this.embedded ? ['start-server', ';'] : []), 'wait-for', '-L', state.channel, ';'];
+        state.locked = true;
+        finish();
+        const setup = state.setup.length ? [...state.setup, ';'] : [];
+        const args = [...lock, ...setup, 'wait-for', '-L', state.channel, ';', 'wait-for', '-U', state.channel];
+        const result = await this.tmux(args, { reject: false, timeout: timeoutMs });
+        if (result.timedOut) throw new HandshakeTimeoutError(timeoutMs, `tmux wait-for ${state.channel}`);
+        if (result.exitCode !== 0) throw new CommandError(['tmux', ...args], result);
+        released = true;
       },
-      dispose: release,
+      dispose: async () => {
+        finish();
+        if (released || !state.locked) return;
+        released = true;
+        await this.tmux(['wait-for', '-U', state.channel], { reject: false });
+      },
     };
   }
 }

@@ -15,17 +15,17 @@ const opts = { cwd: repo, env };
 
 try {
   // Warm up: the embedded server and session exist before timing, as they would after the first add.
-  timeRun([node, BIN, 'add', 'warmup', '-b'], opts);
+  timeRun([BIN, 'add', 'warmup', '-b'], opts);
 
   const version = { tool: [], floor: [] };
   for (let i = 0; i < TRIALS; i++) {
     version.floor.push(timeRun([node, '-e', '0'], opts));
-    version.tool.push(timeRun([node, BIN, '--version'], opts));
+    version.tool.push(timeRun([BIN, '--version'], opts));
   }
 
   const add = { tool: [], floor: [] };
   for (let i = 0; i < TRIALS; i++) {
-    add.tool.push(timeRun([node, BIN, 'add', `tool-${i}`, '-b'], opts));
+    add.tool.push(timeRun([BIN, 'add', `tool-${i}`, '-b'], opts));
     const worktree = path.join(bench.dir, 'raw', `raw-${i}`);
     const channel = `raw-ready-${i}`;
     let floor = timeRun([node, '-e', '0'], opts);
@@ -38,10 +38,10 @@ try {
   }
 
   // `list` with 20 worktrees (the ones above plus more as needed).
-  for (let i = TRIALS; i < 20 - 1; i++) timeRun([node, BIN, 'add', `tool-${i}`, '-b'], opts);
+  for (let i = TRIALS; i < 20 - 1; i++) timeRun([BIN, 'add', `tool-${i}`, '-b'], opts);
   const list = { tool: [], floor: [] };
   for (let i = 0; i < TRIALS; i++) {
-    list.tool.push(timeRun([node, BIN, 'list'], opts));
+    list.tool.push(timeRun([BIN, 'list'], opts));
     list.floor.push(timeRun([node, '-e', '0'], opts) + timeRun(['git', 'worktree', 'list', '--porcelain'], opts) + timeRun(tmux('list-panes', '-a'), opts));
   }
 

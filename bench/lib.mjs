@@ -5,7 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
-export const BIN = path.join(ROOT, 'bin', 'workmux.js');
+/** The launcher users run (start-up snapshot when built, else bin/workmux.js). */
+export const BIN = path.join(ROOT, 'bin', 'workmux');
 
 export function median(values) {
   const sorted = [...values].sort((a, b) => a - b);

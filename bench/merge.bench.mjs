@@ -51,7 +51,7 @@ function recordGitCommands(strategy) {
   // One file per call, named by start time: calls workmux makes side by side must not interleave.
   fs.writeFileSync(path.join(shimDir, 'git'), `#!/bin/sh\nprintf '%s\\0' "$PWD" "$@" > "$WM_GIT_LOG/$(date +%s%N)-$$"\nexec ${realGit} "$@"\n`, { mode: 0o755 });
   const shimEnv = { ...env, PATH: `${shimDir}:${env.PATH}`, WM_GIT_LOG: logDir };
-  const result = spawnSync(node, [BIN, 'merge', branch, `--${strategy}`, '--keep'], { cwd: repo, env: shimEnv, encoding: 'utf8' });
+  const result = spawnSync(BIN, ['merge', branch, `--${strategy}`, '--keep'], { cwd: repo, env: shimEnv, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`recording failed: ${result.stderr}`);
   return fs.readdirSync(logDir).sort().map((file) => {
     const [cwd, ...argv] = fs.readFileSync(path.join(logDir, file), 'utf8').split('\0').slice(0, -1);
@@ -90,10 +90,10 @@ try {
       const [tool, essential, replay] = ['tool', 'raw', 'replay'].map((kind) => `${kind}-${strategy}-${i}`);
       for (const branch of [tool, essential, replay]) fixture(branch);
       const runs = [
-        () => samples.tool.push(timeRun([node, BIN, 'merge', tool, `--${strategy}`, '--keep'], inRepo)),
+        () => samples.tool.push(timeRun([BIN, 'merge', tool, `--${strategy}`, '--keep'], inRepo)),
         () => samples.essential.push(timeFloor(essentialCommands[strategy](essential))),
         () => samples.replay.push(timeFloor(replayCommands(recorded, strategy, replay))),
-        () => samples.startup.push(timeRun([node, BIN, 'path', tool], inRepo) - timeRun([node, '-e', '0'], inRepo)),
+        () => samples.startup.push(timeRun([BIN, 'path', tool], inRepo) - timeRun([node, '-e', '0'], inRepo)),
       ];
       for (let k = 0; k < runs.length; k++) runs[(k + i) % runs.length](); // rotate the order every trial
     }

@@ -7,7 +7,8 @@ import fs from 'node:fs';
 
 fs.rmSync('dist/bundle', { recursive: true, force: true });
 await build({
-  entryPoints: ['dist/src/cli/main.js'],
+  // discovery: the launcher starts `git rev-parse` through it before main loads (see src/git/discovery.ts).
+  entryPoints: { main: 'dist/src/cli/main.js', discovery: 'dist/src/git/discovery.js' },
   outdir: 'dist/bundle',
   bundle: true,
   splitting: true,

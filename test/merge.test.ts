@@ -338,7 +338,7 @@ describe('run from inside the tab it closes', () => {
     const session = `=${path.basename(repo)}:`;
     expect(await tmux(t, 'display-message', '-p', '-t', session, '#{window_name}')).toBe('wm-feat');
     const out = path.join(t.dir, 'merge-out.txt');
-    await typeInPane(t, await paneOfWindow(t, 'wm-feat'), `node ${WORKMUX_BIN} merge > ${out} 2>&1; echo "exit=$?" >> ${out}`);
+    await typeInPane(t, await paneOfWindow(t, 'wm-feat'), `${WORKMUX_BIN} merge > ${out} 2>&1; echo "exit=$?" >> ${out}`);
 
     await eventually(async () => !(await windowNames(t)).includes('wm-feat'), 20_000);
     expect(fs.readFileSync(out, 'utf8')).toMatch(/landed feat on develop \(merge, 2 commits\)[\s\S]*switched to wm-develop[\s\S]*exit=0/);

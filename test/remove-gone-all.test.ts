@@ -133,21 +133,21 @@ describe('remove --all', () => {
     const pane = (await tmux(t, 'display-message', '-p', '-t', '=ui:', '#{pane_id}')).trim();
     const screen = () => tmux(t, 'capture-pane', '-p', '-J', '-t', pane);
 
-    await typeInPane(t, pane, `clear; node ${WORKMUX_BIN} remove --all`);
+    await typeInPane(t, pane, `clear; ${WORKMUX_BIN} remove --all`);
     await eventually(async () => (await screen()).includes('proceed? [y/N]'), 20_000);
     expect(await screen()).toMatch(/remove 2 worktrees with their tabs and branches:\s+a\s/);
     await typeInPane(t, pane, 'n');
     await eventually(async () => (await screen()).includes('cancelled: nothing was removed'), 20_000);
     expect(fs.existsSync(a) && fs.existsSync(b)).toBe(true);
 
-    await typeInPane(t, pane, `clear; node ${WORKMUX_BIN} remove --all`);
+    await typeInPane(t, pane, `clear; ${WORKMUX_BIN} remove --all`);
     await eventually(async () => (await screen()).includes('proceed? [y/N]'), 20_000);
     await typeInPane(t, pane, 'y');
     await eventually(async () => (await screen()).includes('removed b'), 20_000);
     expect(fs.existsSync(a) || fs.existsSync(b)).toBe(false);
 
     const c = await plainWorktree(t, repo, 'c');
-    await typeInPane(t, pane, `clear; node ${WORKMUX_BIN} remove --all --yes; echo "done=$?"`);
+    await typeInPane(t, pane, `clear; ${WORKMUX_BIN} remove --all --yes; echo "done=$?"`);
     await eventually(async () => (await screen()).includes('done=0'), 20_000);
     expect(await screen()).not.toContain('proceed?');
     expect(fs.existsSync(c)).toBe(false);

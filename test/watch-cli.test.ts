@@ -1,5 +1,5 @@
 /**
- * The watch verbs through the built CLI (bin/workmux.js → dist/, run `npm run build` first), as a user or an
+ * The watch verbs through the built CLI (bin/workmux → dist/, run `npm run build` first), as a user or an
  * agent would use them: `add` opens a tab running a small agent, `watch --daemon` observes it, and
  * status/wait/logs/search/events read what the watcher stored.
  */

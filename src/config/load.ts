@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { configDir } from '../core/paths.js';
 import { UsageError } from '../core/errors.js';
 import { PROFILE_NAMES } from '../agents/profiles.js';
@@ -28,7 +29,8 @@ export function globalConfigPath(env: NodeJS.ProcessEnv = process.env): string {
 
 /** cosmiconfig parses the files; it is loaded only when a config file exists (start-up time matters). */
 async function explorer() {
-  const { cosmiconfig } = await import('cosmiconfig');
+  // require, not import(): the start-up snapshot (scripts/snapshot.mjs) has no module loader to import with.
+  const { cosmiconfig } = createRequire(import.meta.url)('cosmiconfig') as typeof import('cosmiconfig');
   return cosmiconfig('workmux', { searchPlaces: PROJECT_CONFIG_FILES, packageProp: 'workmux', cache: false, searchStrategy: 'none' });
 }
 

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import { CommandError, formatArgv } from './errors.js';
 
 export interface RunOptions {
@@ -87,4 +88,20 @@ export function run(argv: readonly string[], options: RunOptions = {}): Promise<
 /** Runs and returns stdout without the final newline. */
 export async function output(argv: readonly string[], options: RunOptions = {}): Promise<string> {
   return (await run(argv, options)).stdout.replace(/\n$/, '');
+}
+
+/**
+ * Whether `command` resolves to an executable on PATH, answered in-process (no `tool --version` round trip):
+ * how backends tell "not installed" apart before anything is created.
+ */
+export function isOnPath(command: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  const candidates = command.includes('/') ? [command] : (env.PATH ?? '').split(':').filter(Boolean).map((dir) => `${dir}/${command}`);
+  return candidates.some((file) => {
+    try {
+      fs.accessSync(file, fs.constants.X_OK);
+      return fs.statSync(file).isFile();
+    } catch {
+      return false;
+    }
+  });
 }

@@ -40,22 +40,24 @@ export async function addWorktrees(ctx: WorkmuxContext, options: AddOptions): Pr
   return results;
 }
 
+/**
+ * Where `requested` comes from, decided with one `git cat-file` for every ref involved: the local branch,
+ * `remote/branch` and its local namesake, and the base (explicit, configured, or the current branch).
+ */
 async function branchSourceFor(ctx: WorkmuxContext, requested: string, base: string | undefined): Promise<{ branch: string; source: BranchSource }> {
   const { git } = ctx;
   const explicitBase = base ?? ctx.config.base_branch;
-  const [isLocal, currentBranch] = await Promise.all([git.localBranchExists(requested), explicitBase ? undefined : git.currentBranch()]);
-  if (isLocal) return { branch: requested, source: { kind: 'local' } };
   const slash = requested.indexOf('/');
-  if (slash > 0) {
-    const remote = requested.slice(0, slash);
-    const rest = requested.slice(slash + 1);
-    if ((await git.remotes()).includes(remote) && (await git.refExists(`refs/remotes/${requested}`))) {
-      if (await git.localBranchExists(rest)) return { branch: rest, source: { kind: 'local' } };
-      return { branch: rest, source: { kind: 'remote', remoteRef: requested } };
-    }
-  }
-  const from = explicitBase ?? currentBranch ?? 'HEAD';
-  if (!(await git.refExists(from))) {
+  const remoteRest = slash > 0 ? requested.slice(slash + 1) : undefined;
+  const [local, baseCommit, remote, localRest] = await git.resolveCommits([
+    `refs/heads/${requested}`,
+    explicitBase ?? 'HEAD',
+    ...(remoteRest ? [`refs/remotes/${requested}`, `refs/heads/${remoteRest}`] : []),
+  ]);
+  if (local) return { branch: requested, source: { kind: 'local' } };
+  if (remoteRest && remote) return { branch: remoteRest, source: localRest ? { kind: 'local' } : { kind: 'remote', remoteRef: requested } };
+  const from = explicitBase ?? (await git.currentBranch()) ?? 'HEAD';
+  if (!baseCommit) {
     throw new UsageError(`base ${JSON.stringify(from)} does not exist`, { hint: 'pass --base <branch-or-commit> that exists (see `git branch -a`)' });
   }
   return { branch: requested, source: { kind: 'new', base: from } };
@@ -76,10 +78,9 @@ export async function addWorktree(ctx: WorkmuxContext, options: AddOptions): Pro
   if (config.post_create.length) assertProjectCommandsTrusted(config);
   // Everything that can refuse runs before anything is created. The queries are independent, so they run
   // at once (each is a process); their verdicts are then reported in a fixed order.
-  const [nameAccepted, branchSource, worktrees, backendReady] = await Promise.allSettled([
+  const [nameAccepted, branchSource, backendReady] = await Promise.allSettled([
     git.isValidBranchName(options.branch),
     branchSourceFor(ctx, options.branch, options.base),
-    git.listWorktrees(),
     ctx.availableBackend(),
   ]);
   if (!valueOf(nameAccepted)) {
@@ -87,7 +88,8 @@ export async function addWorktree(ctx: WorkmuxContext, options: AddOptions): Pro
   }
   const { branch, source } = valueOf(branchSource);
   const handle = handleForBranch(branch);
-  const checkedOut = valueOf(worktrees).find((wt) => wt.branch === branch);
+  // Only a branch that already exists can be checked out in some worktree.
+  const checkedOut = source.kind === 'local' ? (await git.listWorktrees()).find((wt) => wt.branch === branch) : undefined;
   if (checkedOut && path.resolve(checkedOut.path) === path.resolve(git.mainRoot)) {
     throw new WorkmuxError(`branch ${JSON.stringify(branch)} is checked out in the main worktree`, { hint: 'switch the main worktree to another branch first, or pick a new branch name' });
   }

@@ -1,4 +1,4 @@
-import { storedBases } from '../git/repo.js';
+import { storedBases, worktreesWithChanges } from '../git/repo.js';
 import { openAgentsByWorktree } from '../store/agents.js';
 import type { PaneInfo } from '../../backends/types.js';
 import type { WorkmuxContext } from './context.js';
@@ -17,33 +17,21 @@ export interface WorktreeListing {
   status: string | null;
 }
 
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
-
 /**
  * Every workmux worktree with its base, dirtiness, open tab and agent. One pane listing for all of them; tabs
  * are looked for in the current scope (tmux session, WezTerm workspace, cmux window), or in all with allScopes.
  */
 export async function listWorktrees(ctx: WorkmuxContext, options: { allScopes?: boolean } = {}): Promise<WorktreeListing[]> {
-  const [worktrees, bases, panes, agents] = await Promise.all([
-    managedWorktrees(ctx),
+  const listed = managedWorktrees(ctx);
+  const [worktrees, dirty, bases, panes, agents] = await Promise.all([
+    listed,
+    listed.then((all) => worktreesWithChanges(ctx.git, all.map((wt) => wt.path))),
     storedBases(ctx.git),
     // A missing or unreachable multiplexer must not hide the worktrees.
     ctx.backend().then((backend) => backend.listPanes({ allScopes: options.allScopes })).catch((): PaneInfo[] => []),
     ctx.store().then((db) => openAgentsByWorktree(db, ctx.git.mainRoot)),
   ]);
   const backend = await ctx.backend().catch(() => undefined);
-  const dirty = await mapLimit(worktrees, 8, async (wt) => (await ctx.git.uncommittedFiles(wt.path).catch(() => [])).length > 0);
   return worktrees.map((wt, index) => {
     const tabPanes = panesOfTab(panes, backend ? tabTitleOn(backend, ctx.config, wt.handle) : tabNameFor(ctx.config, wt.handle));
     const agent = agents.get(wt.path);

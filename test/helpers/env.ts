@@ -4,9 +4,9 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterEach, beforeEach } from 'vitest';
 
-/** Repository root of workmux itself (for bin/workmux.js). */
+/** Repository root of workmux itself (for bin/workmux). */
 export const WORKMUX_ROOT = path.resolve(import.meta.dirname, '../..');
-export const WORKMUX_BIN = path.join(WORKMUX_ROOT, 'bin', 'workmux.js');
+export const WORKMUX_BIN = path.join(WORKMUX_ROOT, 'bin', 'workmux');
 
 export interface TestEnv {
   dir: string;
@@ -79,9 +79,9 @@ export interface CliResult {
   exitCode: number;
 }
 
-/** Runs the built CLI (bin/workmux.js → dist/) as a user would. */
+/** Runs the built CLI through its launcher (bin/workmux: start-up snapshot, else bin/workmux.js) as a user would. */
 export async function workmux(t: TestEnv, cwd: string, args: string[], options: { env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<CliResult> {
-  const result = await execa(process.execPath, [WORKMUX_BIN, ...args], {
+  const result = await execa(WORKMUX_BIN, args, {
     cwd,
     env: { ...t.env, ...options.env },
     extendEnv: false,

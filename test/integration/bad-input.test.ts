@@ -19,7 +19,7 @@ async function expectNothingCreated() {
   expect(await serverRunning()).toBe(false);
 }
 
-/** A PATH holding only the named tools (plus sh and mkfifo), to simulate a machine without git or tmux. */
+/** A PATH holding only the named tools (plus node, sh and mkfifo), to simulate a machine without git or tmux. */
 function pathWith(...tools: string[]): string {
   const bin = path.join(t.dir, `bin-${tools.join('-')}`);
   fs.mkdirSync(bin, { recursive: true });
@@ -27,6 +27,8 @@ function pathWith(...tools: string[]): string {
     const found = ['/usr/bin', '/bin'].map((dir) => path.join(dir, tool)).find((p) => fs.existsSync(p));
     if (found) fs.symlinkSync(found, path.join(bin, tool));
   }
+  // workmux runs on node (bin/workmux finds it on PATH, as npm's bin shims do).
+  fs.symlinkSync(process.execPath, path.join(bin, 'node'));
   return bin;
 }
 

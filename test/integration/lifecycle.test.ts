@@ -73,7 +73,7 @@ describe('remove keeps work safe', () => {
     const pane = await tmux(t, 'display-message', '-p', '-t', '=proj:wm-inside', '#{pane_id}');
     const done = path.join(t.dir, 'inside-done');
     // typed into the tab's own shell, as a user would
-    await tmux(t, 'send-keys', '-t', pane, '-l', `${process.execPath} ${WORKMUX_BIN} remove inside > '${done}' 2>&1; echo exit=$? >> '${done}'`);
+    await tmux(t, 'send-keys', '-t', pane, '-l', `${WORKMUX_BIN} remove inside > '${done}' 2>&1; echo exit=$? >> '${done}'`);
     await tmux(t, 'send-keys', '-t', pane, 'Enter');
     const output: string = await eventually(() => (fs.existsSync(done) && fs.readFileSync(done, 'utf8').includes('exit=') ? fs.readFileSync(done, 'utf8') : ''));
     expect(output, output).toMatch(/removed inside: worktree, tab \(closing now\), branch inside/);

@@ -1,4 +1,6 @@
+import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
+import { packageRoot } from '../../core/paths.js';
 import { jsonOption, runCommand } from '../run-command.js';
 import { renderWatchEvent } from '../../ui/watch-render.js';
 
@@ -13,7 +15,8 @@ interface WatchArgs {
 
 /** The foreground command line a `--daemon` start runs detached (same flags, minus --daemon/--json). */
 function foregroundArgv(args: WatchArgs): string[] {
-  const argv = [process.execPath, process.argv[1]!, 'watch'];
+  // The launcher, not process.argv[1]: under the start-up snapshot argv[1] is the first argument.
+  const argv = [path.join(packageRoot(), 'bin', 'workmux'), 'watch'];
   if (args.allPanes) argv.push('--all-panes');
   if (args.interval !== undefined) argv.push('--interval', String(args.interval));
   if (args.dryRun) argv.push('--dry-run');
