@@ -8,8 +8,10 @@ const { version } = JSON.parse(readFileSync(new URL('../package.json', import.me
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   process.stdout.write(`${version}\n`);
 } else {
+  if (process.env.WORKMUX_DEBUG === '1') process.stderr.write('[workmux] started from bin/workmux.js (no usable start-up snapshot)\n');
+  // No arguments prints the guide: nothing to discover then.
   const { prefetchRepoDiscovery } = await import('../dist/bundle/discovery.js');
-  prefetchRepoDiscovery(process.cwd());
+  if (args.length) prefetchRepoDiscovery(process.cwd());
   const { main } = await import('../dist/bundle/main.js');
   await main(args, version);
 }

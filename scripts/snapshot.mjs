@@ -39,7 +39,7 @@ await build({
   platform: 'node',
   target: 'node20',
   external: ['better-sqlite3', 'cosmiconfig'],
-  define: { 'import.meta.url': '__workmuxModuleUrl' },
+  define: { 'import.meta.url': '__workmuxModuleUrl', WORKMUX_VERSION: JSON.stringify(JSON.parse(fs.readFileSync('package.json', 'utf8')).version) },
   banner: { js: banner },
   plugins: [builtinsThroughRequire],
   logLevel: 'warning',

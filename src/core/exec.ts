@@ -74,7 +74,8 @@ export function run(argv: readonly string[], options: RunOptions = {}): Promise<
       };
       if (debugEnabled()) {
         const ms = (performance.now() - started).toFixed(1);
-        process.stderr.write(`[workmux] ${formatArgv(argv)} → ${result.exitCode}${timedOut ? ' (timed out)' : ''} (${ms} ms)\n`);
+        // +N ms: when the command started, counted from process start (shows what waits on what).
+        process.stderr.write(`[workmux] +${started.toFixed(0)} ms ${formatArgv(argv)} → ${result.exitCode}${timedOut ? ' (timed out)' : ''} (${ms} ms)\n`);
       }
       if ((result.exitCode !== 0 || timedOut) && options.reject !== false) {
         reject(new CommandError(argv, { ...result, message: spawnError?.message }));

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { run, output } from '../core/exec.js';
 import { WorkmuxError } from '../core/errors.js';
@@ -255,10 +256,11 @@ export function changesPerStatus(out: string): number[] {
 /**
  * Which worktrees have uncommitted changes (tracked or untracked, not ignored). `git status` runs once per
  * worktree either way, but `git for-each-repo` starts them from one git process per group instead of one
- * spawn each from Node, where every spawn costs a few ms of main-thread time (`list` with 20 worktrees).
+ * spawn each from Node, where every spawn costs a few ms of main-thread time (`list` with 20 worktrees);
+ * one group per core.
  * Falls back to one `git status` each when the batch fails (a worktree that vanished, git < 2.30).
  */
-export async function worktreesWithChanges(git: Git, worktreePaths: readonly string[], groups = 2): Promise<boolean[]> {
+export async function worktreesWithChanges(git: Git, worktreePaths: readonly string[], groups = Math.max(2, os.availableParallelism())): Promise<boolean[]> {
   const size = Math.max(1, Math.ceil(worktreePaths.length / groups));
   const batches: string[][] = [];
   for (let i = 0; i < worktreePaths.length; i += size) batches.push(worktreePaths.slice(i, i + size));

@@ -72,8 +72,6 @@ function valueOf<T>(result: PromiseSettledResult<T>): T {
 export async function addWorktree(ctx: WorkmuxContext, options: AddOptions): Promise<AddResult> {
   const { git, config } = ctx;
   assertValidBranchName(options.branch);
-  // The store is written last; opening it (native module, WAL, migrations check) overlaps the git work.
-  ctx.store().catch(() => undefined);
   agentFor(ctx, options);
   if (config.post_create.length) assertProjectCommandsTrusted(config);
   // Everything that can refuse runs before anything is created. The queries are independent, so they run
@@ -115,7 +113,11 @@ export async function addWorktree(ctx: WorkmuxContext, options: AddOptions): Pro
       : source.kind === 'remote' ? ['worktree', 'add', '--track', '-b', branch, worktreePath, source.remoteRef]
       : ['worktree', 'add', worktreePath, branch];
     ctx.progress(`creating worktree ${worktreePath} (${source.kind === 'new' ? `new branch ${branch} from ${source.base}` : `branch ${branch}`})`);
-    await git.git(args, git.mainRoot);
+    const adding = git.git(args, git.mainRoot);
+    // The store is written last; it opens (native module, WAL, migrations check) while git creates the
+    // worktree — not during the checks above, where it would compete with them for the CPU.
+    ctx.store().catch(() => undefined);
+    await adding;
     try {
       if (source.kind === 'new') await git.configSet(BASE_CONFIG_KEY(branch), source.base);
       await git.excludePattern(`/${PROMPT_DIR}/`);

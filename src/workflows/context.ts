@@ -70,7 +70,12 @@ export async function createContext(options: ContextOptions = {}): Promise<Workm
         return instance;
       }));
     },
-    store: () => (store ??= import('../store/db.js').then(({ openStore, defaultStorePath }) => openStore(defaultStorePath(env)))),
+    // Opening the store is synchronous native work (~10 ms): it waits one macrotask so that git/tmux
+    // processes the command starts in the same breath are spawned first and run meanwhile.
+    store: () =>
+      (store ??= new Promise((resolve) => setImmediate(resolve))
+        .then(() => import('../store/db.js'))
+        .then(({ openStore, defaultStorePath }) => openStore(defaultStorePath(env)))),
     progress: options.progress ?? (() => {}),
   };
 }

@@ -101,9 +101,10 @@ export async function mergeWorktree(ctx: WorkmuxContext, options: MergeOptions):
 
 async function planMerge(ctx: WorkmuxContext, options: MergeOptions): Promise<MergePlan> {
   // Independent reads side by side: each git process costs start-up time.
+  const listing = ctx.git.listWorktrees();
   const [worktree, worktrees, bases] = await Promise.all([
-    resolveWorktree(ctx, options.name),
-    ctx.git.listWorktrees(),
+    resolveWorktree(ctx, options.name, listing),
+    listing,
     options.into === undefined ? storedBases(ctx.git) : new Map<string, string>(),
   ]);
   const branch = worktree.branch;

@@ -38,16 +38,17 @@ export function toManaged(worktree: Worktree): ManagedWorktree {
   };
 }
 
-export async function managedWorktrees(ctx: WorkmuxContext): Promise<ManagedWorktree[]> {
-  const all = await ctx.git.listWorktrees();
+/** `listing`: a `git worktree list` the caller already started (it needs the unfiltered list too). */
+export async function managedWorktrees(ctx: WorkmuxContext, listing: Promise<Worktree[]> = ctx.git.listWorktrees()): Promise<ManagedWorktree[]> {
+  const all = await listing;
   return all.filter((wt) => !wt.bare && path.resolve(wt.path) !== path.resolve(ctx.git.mainRoot)).map(toManaged);
 }
 
 /**
  * Finds a worktree by handle, branch or directory name; without a name, the worktree the command runs in.
  */
-export async function resolveWorktree(ctx: WorkmuxContext, name: string | undefined): Promise<ManagedWorktree> {
-  const worktrees = await managedWorktrees(ctx);
+export async function resolveWorktree(ctx: WorkmuxContext, name: string | undefined, listing?: Promise<Worktree[]>): Promise<ManagedWorktree> {
+  const worktrees = await managedWorktrees(ctx, listing);
   if (name === undefined) {
     const here = worktrees.find((wt) => path.resolve(wt.path) === path.resolve(ctx.git.root));
     if (!here) throw new UsageError('no worktree name given and this is not a workmux worktree', { hint: 'pass a name (see `workmux list`)' });
