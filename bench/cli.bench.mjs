@@ -39,10 +39,15 @@ try {
 
   // `list` with 20 worktrees (the ones above plus more as needed).
   for (let i = TRIALS; i < 20 - 1; i++) timeRun([BIN, 'add', `tool-${i}`, '-b'], opts);
-  const list = { tool: [], floor: [] };
+  const list = { tool: [], floor: [], floorWithStatus: [] };
+  // For reference: the dirty column needs one `git status` per worktree, which the issue's floor does not run.
+  const worktreePaths = bench.git('worktree', 'list', '--porcelain').split('\n').filter((l) => l.startsWith('worktree ')).map((l) => l.slice(9)).slice(1);
+  const statusAll = ['git', ...worktreePaths.flatMap((p) => ['-c', `bench.wt=${p}`]), 'for-each-repo', '--config=bench.wt', 'status', '--porcelain=v2', '-z', '--branch'];
   for (let i = 0; i < TRIALS; i++) {
     list.tool.push(timeRun([BIN, 'list'], opts));
-    list.floor.push(timeRun([node, '-e', '0'], opts) + timeRun(['git', 'worktree', 'list', '--porcelain'], opts) + timeRun(tmux('list-panes', '-a'), opts));
+    const floor = timeRun([node, '-e', '0'], opts) + timeRun(['git', 'worktree', 'list', '--porcelain'], opts) + timeRun(tmux('list-panes', '-a'), opts);
+    list.floor.push(floor);
+    list.floorWithStatus.push(floor + timeRun(statusAll, opts));
   }
 
   const rows = [
@@ -57,6 +62,9 @@ try {
     console.log(ratioLine(label, tool, floor, target));
     report({ bench: 'cli', label, tool_ms: tool, floor_ms: floor, ratio: tool / floor, target });
   }
+  const withStatus = median(list.floorWithStatus);
+  console.log(ratioLine(`  list vs floor + ${worktreePaths.length} git status (info)`, median(list.tool), withStatus));
+  report({ bench: 'cli', label: 'workmux list vs floor + git status per worktree (info)', tool_ms: median(list.tool), floor_ms: withStatus, ratio: median(list.tool) / withStatus });
 } finally {
   bench.cleanup();
 }

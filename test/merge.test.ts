@@ -166,6 +166,19 @@ describe('target', () => {
     expect(await log(repo, 'develop~1..develop')).toBe('work commit 1');
   });
 
+  test('a stored base that was deleted since: the main branch is the target', async () => {
+    await git(t, repo, 'branch', 'develop');
+    expect((await workmux(t, repo, ['add', 'feat', '--base', 'develop', '-b'])).exitCode).toBe(0);
+    const wt = (await workmux(t, repo, ['path', 'feat'])).stdout.trim();
+    await commitSeries(t, wt, 1);
+    await git(t, repo, 'branch', '-D', 'develop');
+    const result = await workmux(t, repo, ['merge', 'feat', '--squash', '--json']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout).data).toMatchObject({ target: 'main', commits: 1, cleaned: true });
+    expect(await log(repo, 'main~1..main')).toBe("Squash branch 'feat' into main (1 commit)");
+    expect(await git(t, repo, 'show', 'main:work-1.txt')).toBe('work 1');
+  });
+
   test('a target no worktree has checked out: merged in a temporary checkout, the main worktree never switches', async () => {
     await git(t, repo, 'branch', 'release');
     fs.writeFileSync(path.join(repo, 'scratch.txt'), 'untracked, must survive\n');

@@ -63,14 +63,15 @@ const listOf = (files: readonly string[]) => files.slice(0, 5).join(', ') + (fil
  * A failed landing leaves branch, target, both worktrees and the index exactly as they were.
  */
 export async function mergeWorktree(ctx: WorkmuxContext, options: MergeOptions): Promise<MergeOutcome> {
-  const plan = await planMerge(ctx, options);
-  const { worktree, target, strategy } = plan;
+  let plan = await planMerge(ctx, options);
   if (!options.noHooks && ctx.config.pre_merge.length) {
     assertProjectCommandsTrusted(ctx.config);
-    refuseUnsafeState(plan, await snapshotFor(ctx, plan), options); // before a hook that may take minutes
+    const checked = await snapshotConfirmingTarget(ctx, plan);
+    plan = checked.plan;
+    refuseUnsafeState(plan, checked.snapshot, options); // before a hook that may take minutes
     await runHooks('pre_merge', ctx.config.pre_merge, {
-      cwd: worktree.path,
-      env: { ...hookEnv(ctx, worktree), WM_TARGET_BRANCH: target },
+      cwd: plan.worktree.path,
+      env: { ...hookEnv(ctx, plan.worktree), WM_TARGET_BRANCH: plan.target },
       baseEnv: ctx.env,
       progress: ctx.progress,
     });
@@ -78,16 +79,19 @@ export async function mergeWorktree(ctx: WorkmuxContext, options: MergeOptions):
   // The lock keeps two merges from landing in the same worktree at once (and restoring over each other).
   const landed = await ctx.git.withLock(async () => {
     // After the hooks: they may have changed files. Read-only, so the two run side by side.
-    const [snapshot, log] = await Promise.allSettled([snapshotFor(ctx, plan), subjectsToLand(ctx.git, worktree.branch, target)]);
-    if (snapshot.status === 'rejected') throw snapshot.reason;
-    const before = snapshot.value;
+    const planned = plan;
+    const log = subjectsToLand(ctx.git, planned.worktree.branch, planned.target);
+    log.catch(() => undefined); // settled below, once the target is known to exist
+    const checked = await snapshotConfirmingTarget(ctx, planned);
+    plan = checked.plan;
+    const before = checked.snapshot;
     const branchDirty = refuseUnsafeState(plan, before, options); // names a missing target: the likeliest reason the log failed
-    if (log.status === 'rejected') throw log.reason;
-    const subjects = log.value;
+    const subjects = await (plan === planned ? log : subjectsToLand(ctx.git, plan.worktree.branch, plan.target));
     if (subjects.length > 0) await landRestoringOnFailure(ctx, plan, options, before, subjects);
-    else ctx.progress(`${worktree.branch} has no commits that ${target} lacks: nothing to land`);
+    else ctx.progress(`${plan.worktree.branch} has no commits that ${plan.target} lacks: nothing to land`);
     return { commits: subjects.length, branchDirty };
   });
+  const { worktree, target, strategy } = plan;
   const outcome: MergeOutcome = { branch: worktree.branch, target, strategy, commits: landed.commits, cleaned: false, handle: worktree.handle, notes: [] };
   if (options.keep || ctx.config.merge_keep) return outcome;
   if (landed.branchDirty.length) {
@@ -97,6 +101,21 @@ export async function mergeWorktree(ctx: WorkmuxContext, options: MergeOptions):
   }
   await cleanUpAfterMerge(ctx, plan, options, outcome);
   return outcome;
+}
+
+/**
+ * The snapshot the safety checks and the restore work from. A stored base is planned as the target
+ * without asking git whether it still exists (one process fewer on every merge): the snapshot's ref read
+ * answers that, and when the base is gone the main branch is the target after all, as it always was.
+ */
+async function snapshotConfirmingTarget(ctx: WorkmuxContext, plan: MergePlan): Promise<{ plan: MergePlan; snapshot: RepoSnapshot }> {
+  const snapshot = await snapshotFor(ctx, plan);
+  if (plan.targetSource !== 'base' || snapshot.refs[`refs/heads/${plan.target}`]) return { plan, snapshot };
+  const target = await mainBranchOf(ctx.git, ctx.config.main_branch);
+  if (target === plan.worktree.branch) throw new UsageError(`cannot merge ${target} into itself`, { hint: 'pass --into <branch>' });
+  const targetPath = (await ctx.git.listWorktrees()).find((wt) => wt.branch === target)?.path;
+  const onMain: MergePlan = { ...plan, target, targetSource: 'main', targetPath };
+  return { plan: onMain, snapshot: await snapshotFor(ctx, onMain) };
 }
 
 async function planMerge(ctx: WorkmuxContext, options: MergeOptions): Promise<MergePlan> {
@@ -119,12 +138,16 @@ async function planMerge(ctx: WorkmuxContext, options: MergeOptions): Promise<Me
   return { worktree: { ...worktree, branch }, target, targetSource: source, targetPath, strategy };
 }
 
-/** `--into`, else the stored base (`branch.<b>.workmux-base`) when that branch exists, else the main branch. (Existence: see refuseUnsafeState.) */
+/**
+ * `--into`, else the stored base (`branch.<b>.workmux-base`), else the main branch. Existence is checked
+ * later, on the snapshot: a base that is gone falls back to the main branch (snapshotConfirmingTarget),
+ * a missing --into or main branch is refused (refuseUnsafeState).
+ */
 async function targetFor(
   ctx: WorkmuxContext, branch: string, into: string | undefined, base: string | undefined,
 ): Promise<{ target: string; source: MergePlan['targetSource'] }> {
   if (into !== undefined) return { target: into, source: 'into' };
-  if (base && base !== branch && (await ctx.git.localBranchExists(base))) return { target: base, source: 'base' };
+  if (base && base !== branch) return { target: base, source: 'base' };
   return { target: await mainBranchOf(ctx.git, ctx.config.main_branch), source: 'main' };
 }
 
