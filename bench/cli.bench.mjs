@@ -37,14 +37,28 @@ try {
     timeRun(tmux('wait-for', '-U', channel), opts);
   }
 
-  // `list` with 20 worktrees (the ones above plus more as needed).
-  for (let i = TRIALS; i < 20 - 1; i++) timeRun([BIN, 'add', `tool-${i}`, '-b'], opts);
-  const list = { tool: [], floor: [], floorWithStatus: [] };
+  // `list` with exactly 20 worktrees and their 20 tabs: the floor's raw worktrees and windows go, and
+  // workmux worktrees are added (or removed) until warmup + tool-* make 20.
+  for (let i = 0; i < TRIALS; i++) {
+    timeRun(tmux('kill-window', '-t', `=proj:raw-${i}`), opts);
+    timeRun(['git', 'worktree', 'remove', '--force', path.join(bench.dir, 'raw', `raw-${i}`)], opts);
+  }
+  for (let i = TRIALS; i < 19; i++) timeRun([BIN, 'add', `tool-${i}`, '-b'], opts);
+  for (let i = 19; i < TRIALS; i++) timeRun([BIN, 'remove', '--force', `tool-${i}`], opts);
+  // Steady state: worktrees untouched for longer than the status cache's 2 s "in flight" window, and one
+  // list already run (it learns each worktree's fingerprint). The cold path — every worktree asked
+  // (WORKMUX_STATUS_CACHE=0, or all 20 changed since the last list) — is reported beside it.
+  await new Promise((resolve) => setTimeout(resolve, 2500));
+  timeRun([BIN, 'list'], opts);
+  const list = { tool: [], floor: [], floorWithStatus: [], cold: [] };
+  const coldOpts = { ...opts, env: { ...env, WORKMUX_STATUS_CACHE: '0' } };
   // For reference: the dirty column needs one `git status` per worktree, which the issue's floor does not run.
   const worktreePaths = bench.git('worktree', 'list', '--porcelain').split('\n').filter((l) => l.startsWith('worktree ')).map((l) => l.slice(9)).slice(1);
+  if (worktreePaths.length !== 20) throw new Error(`list bench: expected 20 worktrees, found ${worktreePaths.length}`);
   const statusAll = ['git', ...worktreePaths.flatMap((p) => ['-c', `bench.wt=${p}`]), 'for-each-repo', '--config=bench.wt', 'status', '--porcelain=v2', '-z', '--branch'];
   for (let i = 0; i < TRIALS; i++) {
     list.tool.push(timeRun([BIN, 'list'], opts));
+    list.cold.push(timeRun([BIN, 'list'], coldOpts));
     const floor = timeRun([node, '-e', '0'], opts) + timeRun(['git', 'worktree', 'list', '--porcelain'], opts) + timeRun(tmux('list-panes', '-a'), opts);
     list.floor.push(floor);
     list.floorWithStatus.push(floor + timeRun(statusAll, opts));
@@ -63,8 +77,10 @@ try {
     report({ bench: 'cli', label, tool_ms: tool, floor_ms: floor, ratio: tool / floor, target });
   }
   const withStatus = median(list.floorWithStatus);
-  console.log(ratioLine(`  list vs floor + ${worktreePaths.length} git status (info)`, median(list.tool), withStatus));
-  report({ bench: 'cli', label: 'workmux list vs floor + git status per worktree (info)', tool_ms: median(list.tool), floor_ms: withStatus, ratio: median(list.tool) / withStatus });
+  const cold = median(list.cold);
+  console.log(ratioLine('  list, no status cache (info)', cold, median(list.floor)));
+  console.log(ratioLine(`  list, no status cache vs floor + ${worktreePaths.length} git status`, cold, withStatus));
+  report({ bench: 'cli', label: 'workmux list without the status cache vs floor + git status per worktree (info)', tool_ms: cold, floor_ms: withStatus, ratio: cold / withStatus });
 } finally {
   bench.cleanup();
 }

@@ -1,7 +1,7 @@
 // Builds Node's start-up snapshot of the CLI (dist/snapshot/workmux.blob): the whole CLI bundled into one
 // script (a snapshot cannot load files), run once under `node --build-snapshot`, so a command starts with
 // every module already loaded and compiled. bin/workmux uses it only with the node binary that built it
-// (recorded in dist/snapshot/node) and falls back to the ESM bundle otherwise. A failed build is not fatal:
+// (recorded in dist/snapshot/node, and not newer than the blob) and falls back to the ESM bundle otherwise. A failed build is not fatal:
 // the snapshot is a start-up optimisation, the fallback is complete.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
@@ -38,7 +38,7 @@ await build({
   format: 'iife',
   platform: 'node',
   target: 'node20',
-  external: ['better-sqlite3', 'cosmiconfig'],
+  external: ['cosmiconfig'],
   define: { 'import.meta.url': '__workmuxModuleUrl', WORKMUX_VERSION: JSON.stringify(JSON.parse(fs.readFileSync('package.json', 'utf8')).version) },
   banner: { js: banner },
   plugins: [builtinsThroughRequire],
@@ -52,9 +52,7 @@ if (made.status !== 0 || !fs.existsSync(blob)) {
   if (!process.env.WORKMUX_KEEP_SNAPSHOT_SCRIPT) fs.rmSync(outDir, { recursive: true, force: true });
   console.warn(`workmux: start-up snapshot not built (the CLI works without it): ${problems.join(' ').slice(0, 400)}`);
 } else {
-  // The launcher compares this with `command -v node`: record the PATH entry that is this very binary.
-  const onPath = (process.env.PATH ?? '').split(':').filter(Boolean).map((dir) => path.join(dir, 'node')).find((file) => fs.existsSync(file));
-  const sameBinary = onPath !== undefined && fs.realpathSync(onPath) === fs.realpathSync(process.execPath);
-  fs.writeFileSync(path.join(outDir, 'node'), `${sameBinary ? onPath : process.execPath}\n`);
+  // The binary the blob belongs to: bin/workmux runs the snapshot with it, and only while it is not newer.
+  fs.writeFileSync(path.join(outDir, 'node'), `${process.execPath}\n`);
   if (!process.env.WORKMUX_KEEP_SNAPSHOT_SCRIPT) fs.rmSync(script);
 }

@@ -1,6 +1,5 @@
 import v8 from 'node:v8';
 import { main } from './main.js';
-import { prefetchRepoDiscovery } from '../git/discovery.js';
 // Modules the commands import lazily: imported here so they are initialised while the snapshot is built,
 // not on every run. (None of them does work at import time; that is a rule for everything in this bundle.)
 import '../workflows/context.js';
@@ -38,9 +37,7 @@ void main(['snapshot-training'], WORKMUX_VERSION).finally(() => {
 v8.startupSnapshot.setDeserializeMainFunction(() => {
   // `node --snapshot-blob <blob> -- args...` → argv is [node, ...args] (newer Node repeats argv[0] first).
   const args = process.argv.slice(process.argv[1] === process.argv[0] ? 2 : 1);
-  if (process.env.WORKMUX_DEBUG === '1') process.stderr.write('[workmux] started from the start-up snapshot\n');
-  // As in bin/workmux.js: git finds the repository while the CLI parses its arguments and loads config.
-  if (args.length) prefetchRepoDiscovery(process.cwd());
+  if (process.env.WORKMUX_DEBUG === '1') process.stderr.write(`[workmux] +${performance.now().toFixed(0)} ms started from the start-up snapshot\n`);
   main(args, WORKMUX_VERSION).catch((error: unknown) => {
     process.stderr.write(`workmux: ${(error as Error).stack ?? String(error)}\n`);
     process.exitCode = 1;

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { run, output } from '../core/exec.js';
+import { isOnPath, run, output } from '../core/exec.js';
 import { WorkmuxError } from '../core/errors.js';
 import { withFileLock } from './lock.js';
-import { discoveryFor } from './discovery.js';
+import { askGitWhere, locateRepository } from './discovery.js';
+import { readBaseRecords } from './base-records.js';
 
 export interface Worktree {
   path: string;
@@ -67,16 +67,25 @@ export class Git {
   ) {}
 
   /** Finds the repository containing `cwd`, or throws a WorkmuxError that says what to do. */
-  static async discover(cwd: string): Promise<Git> {
-    const result = await discoveryFor(cwd);
-    if (result.notFound) throw new WorkmuxError('git is not installed or not on PATH', { hint: 'install git (apt-get install git / brew install git)' });
+  static async discover(cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<Git> {
+    const gitMissing = () => new WorkmuxError('git is not installed or not on PATH', { hint: 'install git (apt-get install git / brew install git)' });
+    const found = locateRepository(cwd, env);
+    if (found) {
+      if (!isOnPath('git', env)) throw gitMissing();
+      return new Git(found.root, found.commonDir, Git.mainRootOf(found.root, found.commonDir), found.gitDir);
+    }
+    const result = await askGitWhere(cwd);
+    if (result.notFound) throw gitMissing();
     if (result.exitCode !== 0) {
       throw new WorkmuxError(`not inside a git work tree: ${cwd}`, { hint: NOT_A_REPO_HINT, detail: result.stderr });
     }
     const [root, commonDir, gitDir] = result.stdout.trim().split('\n');
     if (!root || !commonDir || !gitDir) throw new WorkmuxError(`not inside a git work tree: ${cwd}`, { hint: NOT_A_REPO_HINT });
-    const mainRoot = path.basename(commonDir) === '.git' ? path.dirname(commonDir) : root;
-    return new Git(root, commonDir, mainRoot, gitDir);
+    return new Git(root, commonDir, Git.mainRootOf(root, commonDir), gitDir);
+  }
+
+  private static mainRootOf(root: string, commonDir: string): string {
+    return path.basename(commonDir) === '.git' ? path.dirname(commonDir) : root;
   }
 
   get projectName(): string {
@@ -217,8 +226,10 @@ export async function mainBranchOf(git: Git, configured: string | undefined): Pr
   return (await git.currentBranch(git.mainRoot)) ?? 'main';
 }
 
-/** `branch.<b>.workmux-base` for every branch that has one, in one git call. */
+/** `branch.<b>.workmux-base` for every branch that has one: from the config file, else in one git call. */
 export async function storedBases(git: Git): Promise<Map<string, string>> {
+  const fromFile = readBaseRecords(git.commonDir, git.gitDir);
+  if (fromFile) return fromFile;
   const result = await run(['git', 'config', '--get-regexp', '^branch\\..*\\.workmux-base$'], { cwd: git.root, reject: false });
   const bases = new Map<string, string>();
   for (const line of result.stdout.split('\n')) {
@@ -232,46 +243,4 @@ export async function storedBases(git: Git): Promise<Map<string, string>> {
 export async function commitsOnlyOn(git: Git, branch: string): Promise<number> {
   const out = await git.gitOutput(['rev-list', '--count', `refs/heads/${branch}`, '--not', `--exclude=${branch}`, '--branches', '--remotes']);
   return Number(out);
-}
-
-/**
- * Splits `git status --porcelain=v2 -z --branch` output of several worktrees, run one after another, into
- * the number of changed entries of each (every status starts with its `# branch.oid` header). Pure.
- */
-export function changesPerStatus(out: string): number[] {
-  const counts: number[] = [];
-  const tokens = out.split('\0');
-  for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i]!;
-    if (token.startsWith('# branch.oid ')) counts.push(0);
-    else if (token.startsWith('# ') || token === '') continue;
-    else if (counts.length) {
-      counts[counts.length - 1]!++;
-      if (token.startsWith('2 ')) i++; // a rename/copy entry is followed by its original path
-    }
-  }
-  return counts;
-}
-
-/**
- * Which worktrees have uncommitted changes (tracked or untracked, not ignored). `git status` runs once per
- * worktree either way, but `git for-each-repo` starts them from one git process per group instead of one
- * spawn each from Node, where every spawn costs a few ms of main-thread time (`list` with 20 worktrees);
- * one group per core.
- * Falls back to one `git status` each when the batch fails (a worktree that vanished, git < 2.30).
- */
-export async function worktreesWithChanges(git: Git, worktreePaths: readonly string[], groups = Math.max(2, os.availableParallelism())): Promise<boolean[]> {
-  const size = Math.max(1, Math.ceil(worktreePaths.length / groups));
-  const batches: string[][] = [];
-  for (let i = 0; i < worktreePaths.length; i += size) batches.push(worktreePaths.slice(i, i + size));
-  const results = await Promise.all(batches.map(async (batch) => {
-    const key = 'workmux.status-batch';
-    const argv = ['git', ...batch.flatMap((dir) => ['-c', `${key}=${dir}`]), 'for-each-repo', `--config=${key}`,
-      'status', '--porcelain=v2', '-z', '--branch', '--no-ahead-behind', '--untracked-files=normal'];
-    const result = await run(argv, { cwd: git.root, reject: false });
-    const counts = result.exitCode === 0 ? changesPerStatus(result.stdout) : [];
-    if (counts.length === batch.length) return counts.map((count) => count > 0);
-    return Promise.all(batch.map(async (dir) => (await git.uncommittedFiles(dir).catch(() => [])).length > 0));
-  }));
-  return results.flat();
 }

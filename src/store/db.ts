@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import Sqlite from 'better-sqlite3';
 import type BetterSqlite3 from 'better-sqlite3';
 import { createRequire } from 'node:module';
 import { migrations } from './migrations.js';
@@ -13,17 +14,31 @@ export function defaultStorePath(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /**
+ * better-sqlite3's JavaScript is bundled with the CLI (and so preloaded in the start-up snapshot); its
+ * native addon is loaded here, by path, when a command first opens the store — a bundle (or a snapshot)
+ * cannot find it the way better-sqlite3's own `bindings` lookup does.
+ */
+let addon: object | undefined;
+function sqliteAddon(): object {
+  if (!addon) {
+    const require = createRequire(import.meta.url);
+    const packageDir = path.dirname(require.resolve('better-sqlite3/package.json'));
+    addon = require(path.join(packageDir, 'build', 'Release', 'better_sqlite3.node')) as object;
+  }
+  return addon;
+}
+
+/**
  * Opens (creating when missing) the store: mode 0600, WAL so CLI readers never block the watcher,
  * a busy timeout so concurrent workmux processes wait for each other instead of failing.
  */
 export function openStore(file: string = defaultStorePath()): Database {
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   if (!fs.existsSync(file)) fs.closeSync(fs.openSync(file, 'a', 0o600));
-  // better-sqlite3 is CommonJS with a native addon: load it only when a command needs the store.
-  const Sqlite = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
   let db: Database;
   try {
-    db = new Sqlite(file, { timeout: 10_000 });
+    // The typings only know the path form of nativeBinding; better-sqlite3 also takes the loaded addon.
+    db = new Sqlite(file, { timeout: 10_000, nativeBinding: sqliteAddon() as unknown as string });
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');

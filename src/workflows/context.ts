@@ -39,7 +39,7 @@ export async function createContext(options: ContextOptions = {}): Promise<Workm
   let git: Git | undefined;
   let notARepo: unknown;
   try {
-    git = await Git.discover(cwd);
+    git = await Git.discover(cwd, env);
   } catch (error) {
     if (!options.anywhere || !(error instanceof WorkmuxError)) throw error;
     notARepo = error;

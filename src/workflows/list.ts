@@ -1,4 +1,5 @@
-import { storedBases, worktreesWithChanges } from '../git/repo.js';
+import { storedBases } from '../git/repo.js';
+import { worktreesWithChanges } from '../git/worktree-status.js';
 import { openAgentsByWorktree } from '../store/agents.js';
 import type { PaneInfo } from '../../backends/types.js';
 import type { WorkmuxContext } from './context.js';
@@ -25,7 +26,7 @@ export async function listWorktrees(ctx: WorkmuxContext, options: { allScopes?: 
   const listed = managedWorktrees(ctx);
   const [worktrees, dirty, bases, panes, agents] = await Promise.all([
     listed,
-    listed.then((all) => worktreesWithChanges(ctx.git, all.map((wt) => wt.path))),
+    listed.then((all) => worktreesWithChanges(ctx.git, all.map((wt) => wt.path), { env: ctx.env })),
     storedBases(ctx.git),
     // A missing or unreachable multiplexer must not hide the worktrees.
     ctx.backend().then((backend) => backend.listPanes({ allScopes: options.allScopes })).catch((): PaneInfo[] => []),

@@ -1,45 +1,41 @@
 /**
  * The start-up path (issue 2's start-up targets): the sh launcher, the start-up snapshot and its fallback,
- * the discovery prefetch, and the one-process-per-group dirty check `list` relies on.
+ * repository discovery without a process, and the one-process-per-group dirty check `list` relies on.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { WORKMUX_BIN, WORKMUX_ROOT, git, workmux, useTestRepo, type TestEnv } from '../helpers/env.js';
-import { Git, changesPerStatus, worktreesWithChanges } from '../../src/git/repo.js';
-import { prefetchRepoDiscovery } from '../../src/git/discovery.js';
+import { Git, storedBases } from '../../src/git/repo.js';
+import { readBaseRecords } from '../../src/git/base-records.js';
+import { changesPerStatus, worktreesWithChanges } from '../../src/git/worktree-status.js';
+import { DISCOVERY_ARGV, locateRepository } from '../../src/git/discovery.js';
 
 let t: TestEnv;
 let repo: string;
 useTestRepo((world) => ({ t, repo } = world));
 
-/** A directory holding a `node` link to this very binary: first on PATH, it is not the node that built the snapshot. */
-function otherNodeOnPath(): string {
-  const bin = path.join(t.dir, 'other-node');
-  fs.mkdirSync(bin);
-  fs.symlinkSync(process.execPath, path.join(bin, 'node'));
-  return `${bin}:${t.env.PATH}`;
-}
-
 describe('bin/workmux launcher', () => {
-  it('starts from the snapshot the build made, and falls back to bin/workmux.js with another node', async () => {
+  it('starts from the snapshot the build made; without it (NODE_OPTIONS, WORKMUX_SNAPSHOT=0) from bin/workmux.js', async () => {
     expect(fs.existsSync(path.join(WORKMUX_ROOT, 'dist', 'snapshot', 'workmux.blob'))).toBe(true);
     const fromSnapshot = await workmux(t, repo, ['list', '--json'], { env: { WORKMUX_DEBUG: '1' } });
     expect(fromSnapshot.exitCode, fromSnapshot.stderr).toBe(0);
     expect(fromSnapshot.stderr).toContain('started from the start-up snapshot');
-    const fallback = await workmux(t, repo, ['list', '--json'], { env: { WORKMUX_DEBUG: '1', PATH: otherNodeOnPath() } });
-    expect(fallback.exitCode, fallback.stderr).toBe(0);
-    expect(fallback.stderr).toContain('started from bin/workmux.js');
-    expect(fallback.stdout).toBe(fromSnapshot.stdout);
+    // V8 flags must match the snapshot's: with NODE_OPTIONS set it would not load at all.
+    for (const env of [{ NODE_OPTIONS: '--max-old-space-size=512' }, { WORKMUX_SNAPSHOT: '0' }]) {
+      const fallback = await workmux(t, repo, ['list', '--json'], { env: { WORKMUX_DEBUG: '1', ...env } });
+      expect(fallback.exitCode, fallback.stderr).toBe(0);
+      expect(fallback.stderr).toContain('started from bin/workmux.js');
+      expect(fallback.stdout).toBe(fromSnapshot.stdout);
+    }
   });
 
   it('gives the same help, errors and exit codes either way', async () => {
     for (const args of [['--help'], ['add', '--help'], ['bogus-command'], ['add']]) {
       const a = await workmux(t, repo, args);
-      const b = await workmux(t, repo, args, { env: { PATH: otherNodeOnPath() } });
+      const b = await workmux(t, repo, args, { env: { WORKMUX_SNAPSHOT: '0' } });
       expect([b.exitCode, b.stdout, b.stderr]).toEqual([a.exitCode, a.stdout, a.stderr]);
-      fs.rmSync(path.join(t.dir, 'other-node'), { recursive: true });
     }
   });
 
@@ -57,16 +53,54 @@ describe('bin/workmux launcher', () => {
     expect(viaLink.exitCode, viaLink.stderr).toBe(0);
   });
 
-  it('runs the prefetched repository discovery of the directory it starts in', async () => {
+  it('works from a linked worktree\'s subdirectory', async () => {
     const linked = path.join(t.dir, 'linked');
     await git(t, repo, 'worktree', 'add', '-q', '-b', 'side', linked);
-    const result = await workmux(t, linked, ['path', 'side', '--json']);
+    fs.mkdirSync(path.join(linked, 'sub'));
+    const result = await workmux(t, path.join(linked, 'sub'), ['path', 'side', '--json']);
     expect(JSON.parse(result.stdout).data).toBe(linked);
-    // In-process: a prefetch for another directory is never used for this one.
-    prefetchRepoDiscovery(process.cwd());
-    const found = await Git.discover(linked);
-    expect([found.root, found.mainRoot]).toEqual([linked, repo]);
-    expect(await found.currentBranch()).toBe('side');
+  });
+});
+
+describe('repository discovery without a process', () => {
+  const revParse = async (cwd: string, env: NodeJS.ProcessEnv = t.env) => {
+    const result = await execa(DISCOVERY_ARGV[0], DISCOVERY_ARGV.slice(1), { cwd, env, extendEnv: false, reject: false });
+    const [root, commonDir, gitDir] = result.stdout.split('\n');
+    return result.exitCode === 0 ? { root, commonDir, gitDir } : undefined;
+  };
+
+  it('finds what git rev-parse finds: main and linked worktrees, subdirectories, symlinked paths', async () => {
+    const linked = path.join(t.dir, 'linked');
+    await git(t, repo, 'worktree', 'add', '-q', '-b', 'side', linked);
+    fs.mkdirSync(path.join(repo, 'a', 'b'), { recursive: true });
+    fs.mkdirSync(path.join(linked, 'c'));
+    fs.symlinkSync(linked, path.join(t.dir, 'via-link'));
+    for (const cwd of [repo, path.join(repo, 'a', 'b'), linked, path.join(linked, 'c'), path.join(t.dir, 'via-link', 'c')]) {
+      const found = locateRepository(cwd, t.env);
+      expect(found, cwd).toBeDefined();
+      expect(found).toEqual(await revParse(cwd));
+    }
+    const handle = await Git.discover(linked, t.env);
+    expect([handle.root, handle.mainRoot, await handle.currentBranch()]).toEqual([linked, repo, 'side']);
+  });
+
+  it('leaves the unusual to git: no repository, inside .git, GIT_DIR, bare and core.worktree repositories', async () => {
+    const outside = path.join(t.dir, 'not-a-repo');
+    fs.mkdirSync(outside);
+    expect(locateRepository(outside, t.env)).toBeUndefined();
+    await expect(Git.discover(outside, t.env)).rejects.toThrow(/not inside a git work tree/);
+    expect(locateRepository(path.join(repo, '.git', 'refs'), t.env)).toBeUndefined();
+    expect(locateRepository(repo, { ...t.env, GIT_DIR: path.join(repo, '.git') })).toBeUndefined();
+    const bare = path.join(t.dir, 'bare.git');
+    await git(t, t.dir, 'init', '-q', '--bare', bare);
+    expect(locateRepository(bare, t.env)).toBeUndefined();
+    await git(t, repo, 'config', 'core.worktree', repo);
+    expect(locateRepository(repo, t.env)).toBeUndefined();
+    expect((await Git.discover(repo, t.env)).root).toBe(repo); // git answers instead
+  });
+
+  it('still says git is missing when it is', async () => {
+    await expect(Git.discover(repo, { ...t.env, PATH: path.join(t.dir, 'nothing-here') })).rejects.toThrow(/git is not installed/);
   });
 });
 
@@ -111,7 +145,7 @@ describe('dirty state of many worktrees in one go', () => {
     const handle = await Git.discover(repo);
     const oneByOne = await Promise.all(dirs.map(async (dir) => (await handle.uncommittedFiles(dir)).length > 0));
     expect(oneByOne).toEqual([false, true, true, true, true, false]);
-    for (const groups of [1, 2, 4, 8]) expect(await worktreesWithChanges(handle, dirs, groups)).toEqual(oneByOne);
+    for (const groups of [1, 2, 4, 8]) expect(await worktreesWithChanges(handle, dirs, { groups, cache: false })).toEqual(oneByOne);
   });
 
   it('falls back to one status each when a batch fails (a worktree directory vanished)', async () => {
@@ -121,7 +155,7 @@ describe('dirty state of many worktrees in one go', () => {
     await git(t, repo, 'worktree', 'add', '-q', '-b', 'gone', gone);
     fs.writeFileSync(path.join(keep, 'untracked'), 'x');
     fs.rmSync(gone, { recursive: true });
-    expect(await worktreesWithChanges(await Git.discover(repo), [gone, keep], 1)).toEqual([false, true]);
+    expect(await worktreesWithChanges(await Git.discover(repo), [gone, keep], { groups: 1, cache: false })).toEqual([false, true]);
   });
 
   it('splits concatenated porcelain v2 output per status', () => {
@@ -130,5 +164,40 @@ describe('dirty state of many worktrees in one go', () => {
     const untracked = '# branch.oid (initial)\0# branch.head c\0? x\0? y\0';
     expect(changesPerStatus(clean + renamed + untracked)).toEqual([0, 1, 2]);
     expect(changesPerStatus('')).toEqual([]);
+  });
+});
+
+describe('base records read from the config file', () => {
+  const fromGit = async () => {
+    const out = await execa('git', ['config', '--get-regexp', '^branch\\..*\\.workmux-base$'], { cwd: repo, env: t.env, extendEnv: false, reject: false });
+    return new Map(out.stdout.split('\n').filter(Boolean).map((line) => {
+      const [, branch = '', base = ''] = /^branch\.(.+)\.workmux-base (.*)$/.exec(line) ?? [];
+      return [branch, base] as [string, string];
+    }));
+  };
+  const commonDir = () => path.join(repo, '.git');
+
+  it('agrees with git config for the names and values git writes', async () => {
+    const records: [string, string][] = [['feature/login', 'main'], ['v1.2', 'release/1.x'], ['ünï-cødé', 'main'], ['a"b', 'main'], ['UPPER/lower', 'dev']];
+    for (const [branch, base] of records) {
+      await git(t, repo, 'config', `branch.${branch}.workmux-base`, base);
+    }
+    await git(t, repo, 'config', 'branch.main.remote', 'origin'); // other keys of the section are ignored
+    fs.appendFileSync(path.join(commonDir(), 'config'), '[branch "x"] workmux-base = y ; a comment\n');
+    expect(readBaseRecords(commonDir(), commonDir(), t.env)).toEqual(await fromGit());
+  });
+
+  it('leaves includes, quoted values and records elsewhere to git', async () => {
+    await git(t, repo, 'config', 'branch.plain.workmux-base', 'main');
+    expect(readBaseRecords(commonDir(), commonDir(), t.env)?.get('plain')).toBe('main');
+    await git(t, repo, 'config', 'branch.hash.workmux-base', 'has#hash'); // git quotes it
+    expect(readBaseRecords(commonDir(), commonDir(), t.env)).toBeUndefined();
+    await git(t, repo, 'config', '--unset', 'branch.hash.workmux-base');
+    await git(t, repo, 'config', 'include.path', '/dev/null');
+    expect(readBaseRecords(commonDir(), commonDir(), t.env)).toBeUndefined();
+    expect(await storedBases(await Git.discover(repo, t.env))).toEqual(await fromGit()); // git answers instead
+    await git(t, repo, 'config', '--unset', 'include.path');
+    fs.appendFileSync(path.join(t.env.HOME!, '.gitconfig'), '[branch "g"]\n\tworkmux-base = main\n');
+    expect(readBaseRecords(commonDir(), commonDir(), t.env)).toBeUndefined();
   });
 });
