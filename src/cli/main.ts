@@ -5,7 +5,8 @@ import { reportError } from '../ui/output.js';
 import { commands } from './commands/index.js';
 import { GUIDE } from './guide.js';
 
-export async function main(argv: string[] = hideBin(process.argv), version = '0.0.0'): Promise<void> {
+/** `exitProcess: false`: --help and --version return instead of exiting (the snapshot's training runs). */
+export async function main(argv: string[] = hideBin(process.argv), version = '0.0.0', options: { exitProcess?: boolean } = {}): Promise<void> {
   if (argv.length === 0) {
     process.stdout.write(GUIDE);
     return;
@@ -19,6 +20,7 @@ export async function main(argv: string[] = hideBin(process.argv), version = '0.
     .recommendCommands()
     // yargs' ESM build hard-wraps in the middle of words: let the terminal wrap whole lines instead.
     .wrap(null)
+    .exitProcess(options.exitProcess ?? true)
     .fail((message, error) => {
       // yargs' own validation (unknown option, missing argument) → exit 2 with one line.
       throw error ?? new UsageError(message, { hint: 'see workmux --help' });

@@ -1,5 +1,6 @@
 import v8 from 'node:v8';
 import { main } from './main.js';
+import { commands } from './commands/index.js';
 // Modules the commands import lazily: imported here so they are initialised while the snapshot is built,
 // not on every run. (None of them does work at import time; that is a rule for everything in this bundle.)
 import '../workflows/context.js';
@@ -25,14 +26,28 @@ declare const WORKMUX_VERSION: string; // package.json's version, set by scripts
 // Node loads its URL machinery lazily; using it once here puts it in the snapshot instead of every run.
 new URL('file:///workmux');
 
-// A training run while the snapshot is built (an unknown command: yargs builds every command, parses,
-// fails, reports): V8 then keeps the compiled code of that path instead of compiling it on every run.
-const writeStderr = process.stderr.write;
-process.stderr.write = () => true;
-void main(['snapshot-training'], WORKMUX_VERSION).finally(() => {
-  process.stderr.write = writeStderr;
-  process.exitCode = undefined;
-});
+// Training runs while the snapshot is built: every command's --help, and every command with an unknown
+// option (yargs builds it, parses, validates, fails, we report). V8 then keeps the compiled code of those
+// paths — most of what parsing costs — instead of compiling it again on every run. Output is discarded.
+async function train(): Promise<void> {
+  const quiet = () => true;
+  const [writeStdout, writeStderr] = [process.stdout.write, process.stderr.write];
+  process.stdout.write = quiet;
+  process.stderr.write = quiet;
+  try {
+    for (const command of commands) {
+      const name = ([] as string[]).concat(command.command ?? [])[0]!.split(' ')[0]!;
+      await main([name, '--help'], WORKMUX_VERSION, { exitProcess: false });
+      await main([name, '--snapshot-training-option'], WORKMUX_VERSION, { exitProcess: false });
+    }
+    await main(['snapshot-training'], WORKMUX_VERSION, { exitProcess: false });
+  } finally {
+    process.stdout.write = writeStdout;
+    process.stderr.write = writeStderr;
+    process.exitCode = undefined;
+  }
+}
+void train();
 
 v8.startupSnapshot.setDeserializeMainFunction(() => {
   // `node --snapshot-blob <blob> -- args...` → argv is [node, ...args] (newer Node repeats argv[0] first).
