@@ -119,7 +119,6 @@ export async function addWorktree(ctx: WorkmuxContext, options: AddOptions): Pro
     ctx.store().catch(() => undefined);
     await adding;
     try {
-      if (source.kind === 'new') await git.configSet(BASE_CONFIG_KEY(branch), source.base);
       await git.excludePattern(`/${PROMPT_DIR}/`);
     } catch (error) {
       await rollBack(ctx, worktreePath, source.kind === 'local' ? undefined : branch);
@@ -128,6 +127,22 @@ export async function addWorktree(ctx: WorkmuxContext, options: AddOptions): Pro
   });
   const worktree: ManagedWorktree = { handle, branch, path: worktreePath, head: '' };
   const base = source.kind === 'new' ? source.base : undefined;
+  // Nothing up to the tab reads the base record, so `git config` writes it (under the lock again) while the
+  // tab opens; hooks wait for it, and a failure takes everything back like a failed tab does.
+  const baseRecorded = base === undefined ? Promise.resolve() : git.withLock(() => git.configSet(BASE_CONFIG_KEY(branch), base));
+  baseRecorded.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
+  const undo = async () => {
+    await baseRecorded.catch(() => undefined); // the config write must be over before its section is removed
+    await rollBack(ctx, worktreePath, source.kind === 'local' ? undefined : branch);
+  };
+  if (config.post_create.length) {
+    try {
+      await baseRecorded;
+    } catch (error) {
+      await undo();
+      throw error;
+    }
+  }
 
   const brought = bringFilesIntoWorktree(git.mainRoot, worktreePath, config.files);
   if (brought.copied.length || brought.linked.length) {
@@ -143,12 +158,15 @@ export async function addWorktree(ctx: WorkmuxContext, options: AddOptions): Pro
       hint: `the worktree ${worktreePath} (branch ${branch}) was kept for inspection; remove it with \`workmux remove --force ${handle}\``,
     });
   }
-  let tab: StartedTab;
+  let tab: StartedTab | undefined;
   try {
     tab = await startWorktreeTab(ctx, worktree, options);
+    await baseRecorded;
   } catch (error) {
-    // No tab came up: take back the worktree and branch so nothing half-made is left.
-    await rollBack(ctx, worktreePath, source.kind === 'local' ? undefined : branch);
+    // No tab came up (or the base could not be recorded): take back tab, worktree and branch so nothing
+    // half-made is left.
+    if (tab) await (await ctx.availableBackend()).closeTab(tab.tab).catch(() => undefined);
+    await undo();
     throw error;
   }
   return { handle, branch, path: worktreePath, base, created: true, tab };

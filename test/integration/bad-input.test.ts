@@ -153,4 +153,18 @@ describe('bad input: one clear line, the right exit code, nothing half-made', ()
     const windows = await execa('tmux', ['-L', t.socket, 'list-windows', '-a'], { reject: false, env: t.env });
     expect(windows.stdout).not.toContain('wm-stuck');
   });
+
+  it('rolls back tab, worktree and branch when the base cannot be recorded (written while the tab opens)', async () => {
+    // A stale config.lock: git worktree add does not need it, git config cannot write.
+    fs.writeFileSync(path.join(repo, '.git', 'config.lock'), '');
+    const result = await workmux(t, repo, ['add', 'unrecorded']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/config/);
+    fs.rmSync(path.join(repo, '.git', 'config.lock'));
+    expect(await branches()).toEqual(['main']);
+    expect(await worktreeCount()).toBe(1);
+    const windows = await execa('tmux', ['-L', t.socket, 'list-windows', '-a'], { reject: false, env: t.env });
+    expect(windows.stdout).not.toContain('wm-unrecorded');
+    expect(await git(t, repo, 'config', '--get-regexp', 'workmux-base').catch(() => '')).toBe('');
+  });
 });
