@@ -34,3 +34,12 @@ export function packageRoot(): string {
   }
   return (cachedPackageRoot = dir);
 }
+
+/** A file's text, or undefined when it cannot be read (absent, a directory, no permission). */
+export function readTextIfExists(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}

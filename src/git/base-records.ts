@@ -1,6 +1,6 @@
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { readTextIfExists } from '../core/paths.js';
 
 /**
  * `branch.<b>.workmux-base` for every branch, read straight from the repository's config file — the one
@@ -9,21 +9,11 @@ import path from 'node:path';
  * `[branch.x]` sections, quoted or escaped values, or when another config file mentions workmux-base.
  */
 export function readBaseRecords(commonDir: string, gitDir: string, env: NodeJS.ProcessEnv = process.env): Map<string, string> | undefined {
-  let text: string;
-  try {
-    text = fs.readFileSync(path.join(commonDir, 'config'), 'utf8');
-  } catch {
-    return undefined;
-  }
+  const text = readTextIfExists(path.join(commonDir, 'config'));
+  if (text === undefined) return undefined;
   const home = env.HOME || os.homedir();
   const others = [path.join(gitDir, 'config.worktree'), path.join(home, '.gitconfig'), path.join(env.XDG_CONFIG_HOME || path.join(home, '.config'), 'git', 'config'), '/etc/gitconfig'];
-  for (const file of others) {
-    try {
-      if (/workmux-base/i.test(fs.readFileSync(file, 'utf8'))) return undefined;
-    } catch {
-      /* absent: nothing there */
-    }
-  }
+  if (others.some((file) => /workmux-base/i.test(readTextIfExists(file) ?? ''))) return undefined;
   const bases = new Map<string, string>();
   let branch: string | undefined;
   for (const rawLine of text.split('\n')) {

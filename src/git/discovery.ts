@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { run, type RunResult } from '../core/exec.js';
+import { readTextIfExists } from '../core/paths.js';
 
 /** Where a repository is, as `git rev-parse --show-toplevel --git-common-dir --git-dir` would say. */
 export interface RepositoryLocation {
@@ -16,14 +17,6 @@ export const DISCOVERY_ARGV = ['git', 'rev-parse', '--path-format=absolute', '--
 
 /** Environment that changes how git finds a repository: with any of it set, git itself is asked. */
 const DISCOVERY_ENV = ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_COMMON_DIR', 'GIT_CEILING_DIRECTORIES', 'GIT_DISCOVERY_ACROSS_FILESYSTEM', 'GIT_CONFIG_PARAMETERS', 'GIT_CONFIG_COUNT'];
-
-const readText = (file: string) => {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-};
 
 /**
  * The repository containing `cwd`, found the way git finds it — walk up to the nearest `.git` (a directory,
@@ -50,7 +43,7 @@ export function locateRepository(cwd: string, env: NodeJS.ProcessEnv = process.e
 }
 
 function fromGitFile(start: string, root: string, dotGit: string): RepositoryLocation | undefined {
-  const pointer = /^gitdir: (.+)$/m.exec(readText(dotGit) ?? '')?.[1]?.trim();
+  const pointer = /^gitdir: (.+)$/m.exec(readTextIfExists(dotGit) ?? '')?.[1]?.trim();
   return pointer ? checked(start, root, path.resolve(root, pointer)) : undefined;
 }
 
@@ -59,14 +52,14 @@ function checked(start: string, root: string, gitDirPath: string): RepositoryLoc
   let commonDir: string;
   try {
     gitDir = fs.realpathSync(gitDirPath);
-    const commonPointer = readText(path.join(gitDir, 'commondir'))?.trim();
+    const commonPointer = readTextIfExists(path.join(gitDir, 'commondir'))?.trim();
     commonDir = fs.realpathSync(commonPointer ? path.resolve(gitDir, commonPointer) : gitDir);
   } catch {
     return undefined;
   }
   if (!fs.existsSync(path.join(gitDir, 'HEAD'))) return undefined;
   if (start === gitDir || start.startsWith(gitDir + path.sep) || start === commonDir || start.startsWith(commonDir + path.sep)) return undefined;
-  const config = readText(path.join(commonDir, 'config')) ?? '';
+  const config = readTextIfExists(path.join(commonDir, 'config')) ?? '';
   if (/^\s*bare\s*=\s*true\b/im.test(config) || /^\s*worktree\s*=/im.test(config)) return undefined;
   const here = fs.statSync(start);
   const top = fs.statSync(root);

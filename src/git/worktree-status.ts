@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { run } from '../core/exec.js';
 import { readIndexPaths } from './index-file.js';
+import { gitDirOf as gitDirOfWorktree } from './repo-state.js';
+import { readTextIfExists } from '../core/paths.js';
 import type { Git } from './repo.js';
 
 /**
@@ -117,25 +119,16 @@ async function statusesOf(git: Git, dirs: readonly string[], groups: number, env
   return results.flat();
 }
 
-/** A worktree's own git dir (where its HEAD and index live), from its `.git` file or directory. */
+/** A worktree's own git dir (where its HEAD and index live), or undefined when it cannot be read. */
 function gitDirOf(worktreePath: string): string | undefined {
-  const dotGit = path.join(worktreePath, '.git');
   try {
-    if (fs.statSync(dotGit).isDirectory()) return dotGit;
-    const pointer = /^gitdir: (.*)$/m.exec(fs.readFileSync(dotGit, 'utf8'))?.[1]?.trim();
-    return pointer ? path.resolve(worktreePath, pointer) : undefined;
+    return gitDirOfWorktree(worktreePath);
   } catch {
     return undefined;
   }
 }
 
-function readOrEmpty(file: string): string {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return '';
-  }
-}
+const readOrEmpty = (file: string) => readTextIfExists(file) ?? '';
 
 /** Identity and timestamps of a file (followed through symlinks: a dotfile link must track its target). */
 function statSignature(file: string): string {
@@ -185,11 +178,11 @@ function cachedVerdict(worktreePath: string, commonDir: string, env: NodeJS.Proc
   if (!gitDir) return undefined;
   let entry: CacheEntry;
   try {
-    entry = JSON.parse(fs.readFileSync(path.join(gitDir, CACHE_FILE), 'utf8')) as CacheEntry;
+    entry = JSON.parse(readOrEmpty(path.join(gitDir, CACHE_FILE))) as CacheEntry;
   } catch {
-    return undefined;
+    return undefined; // absent or torn: ask git
   }
-  if (entry.version !== CACHE_VERSION) return undefined;
+  if (entry?.version !== CACHE_VERSION) return undefined;
   return fingerprintOf(worktreePath, gitDir, commonDir, env, entry)?.fingerprint === entry.fingerprint ? entry.dirty : undefined;
 }
 
