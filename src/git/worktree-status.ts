@@ -26,8 +26,8 @@ import type { Git } from './repo.js';
 const CACHE_FILE = 'workmux-status.json';
 const CACHE_VERSION = 1;
 const RACY_MS = 2_000;
-/** Beyond these, fingerprinting costs about what git status does: just ask git. */
-const MAX_TRACKED = 20_000;
+/** Beyond these, fingerprinting (one lstat per file, in JS) costs about what git status does: just ask git. */
+const MAX_TRACKED = 5_000;
 const MAX_DIRS = 5_000;
 
 interface CacheEntry {
