@@ -1,7 +1,8 @@
 // Builds Node's start-up snapshot of the CLI (dist/snapshot/workmux.blob): the whole CLI bundled into one
 // script (a snapshot cannot load files), run once under `node --build-snapshot`, so a command starts with
 // every module already loaded and compiled. bin/workmux uses it only with the node binary that built it
-// (recorded in dist/snapshot/node, and not newer than the blob) and falls back to the ESM bundle otherwise. A failed build is not fatal:
+// (recorded in dist/snapshot/node, unchanged since: dist/snapshot/node.stamp) and falls back to the ESM
+// bundle otherwise. A failed build is not fatal:
 // the snapshot is a start-up optimisation, the fallback is complete.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
@@ -52,7 +53,16 @@ if (made.status !== 0 || !fs.existsSync(blob)) {
   if (!process.env.WORKMUX_KEEP_SNAPSHOT_SCRIPT) fs.rmSync(outDir, { recursive: true, force: true });
   console.warn(`workmux: start-up snapshot not built (the CLI works without it): ${problems.join(' ').slice(0, 400)}`);
 } else {
-  // The binary the blob belongs to: bin/workmux runs the snapshot with it, and only while it is not newer.
+  // The binary the blob belongs to, and a stamp carrying its modification time: bin/workmux runs the
+  // snapshot only with that binary while its mtime is the stamp's (package managers keep a release's own
+  // mtime, which can be older than the blob, so "not newer" would not notice an upgrade; "not different" does).
   fs.writeFileSync(path.join(outDir, 'node'), `${process.execPath}\n`);
+  const stamp = path.join(outDir, 'node.stamp');
+  fs.writeFileSync(stamp, '');
+  const copied = spawnSync('touch', ['-r', process.execPath, stamp]);
+  if (copied.status !== 0) {
+    const { atime, mtime } = fs.statSync(process.execPath);
+    fs.utimesSync(stamp, atime, mtime);
+  }
   if (!process.env.WORKMUX_KEEP_SNAPSHOT_SCRIPT) fs.rmSync(script);
 }

@@ -31,6 +31,20 @@ describe('bin/workmux launcher', () => {
     }
   });
 
+  it('does not start from a snapshot whose node changed since the build (an upgrade keeps the path, not the mtime)', async () => {
+    // A copy of the installed package (its node_modules linked) whose stamp says the node binary was another one.
+    const install = path.join(t.dir, 'install');
+    for (const part of ['bin', 'dist', 'package.json']) fs.cpSync(path.join(WORKMUX_ROOT, part), path.join(install, part), { recursive: true, preserveTimestamps: true });
+    fs.symlinkSync(path.join(WORKMUX_ROOT, 'node_modules'), path.join(install, 'node_modules'));
+    const launcher = path.join(install, 'bin', 'workmux');
+    const run = () => execa(launcher, ['list', '--json'], { cwd: repo, env: { ...t.env, WORKMUX_DEBUG: '1' }, extendEnv: false, reject: false });
+    expect((await run()).stderr).toContain('started from the start-up snapshot');
+    fs.utimesSync(path.join(install, 'dist', 'snapshot', 'node.stamp'), new Date(2001, 0, 1), new Date(2001, 0, 1));
+    const changed = await run();
+    expect(changed.exitCode, changed.stderr).toBe(0);
+    expect(changed.stderr).toContain('started from bin/workmux.js');
+  });
+
   it('gives the same help, errors and exit codes either way', async () => {
     for (const args of [['--help'], ['add', '--help'], ['bogus-command'], ['add']]) {
       const a = await workmux(t, repo, args);
