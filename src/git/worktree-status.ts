@@ -58,11 +58,6 @@ export function parseStatusBatch(out: string): { changes: number; ignoredDirs: s
   return results;
 }
 
-/** Number of changed entries per status (see parseStatusBatch). Pure. */
-export function changesPerStatus(out: string): number[] {
-  return parseStatusBatch(out).map((status) => status.changes);
-}
-
 export interface DirtyCheckOptions {
   /** git status processes at once; default one per core (at least 2). */
   groups?: number;

@@ -9,7 +9,7 @@ import { execa } from 'execa';
 import { WORKMUX_BIN, WORKMUX_ROOT, git, workmux, useTestRepo, type TestEnv } from '../helpers/env.js';
 import { Git, storedBases } from '../../src/git/repo.js';
 import { readBaseRecords } from '../../src/git/base-records.js';
-import { changesPerStatus, worktreesWithChanges } from '../../src/git/worktree-status.js';
+import { parseStatusBatch, worktreesWithChanges } from '../../src/git/worktree-status.js';
 import { DISCOVERY_ARGV, locateRepository } from '../../src/git/discovery.js';
 
 let t: TestEnv;
@@ -172,12 +172,16 @@ describe('dirty state of many worktrees in one go', () => {
     expect(await worktreesWithChanges(await Git.discover(repo), [gone, keep], { groups: 1, cache: false })).toEqual([false, true]);
   });
 
-  it('splits concatenated porcelain v2 output per status', () => {
+  it('splits concatenated porcelain v2 output per status, with its ignored directories', () => {
     const clean = '# branch.oid abc\0# branch.head a\0';
     const renamed = '# branch.oid def\0# branch.head b\0' + '2 R. N... 100644 100644 100644 1 1 R100 new\0# branch.oid old\0';
-    const untracked = '# branch.oid (initial)\0# branch.head c\0? x\0? y\0';
-    expect(changesPerStatus(clean + renamed + untracked)).toEqual([0, 1, 2]);
-    expect(changesPerStatus('')).toEqual([]);
+    const untracked = '# branch.oid (initial)\0# branch.head c\0? x\0? y\0! build/\0! a.log\0';
+    expect(parseStatusBatch(clean + renamed + untracked)).toEqual([
+      { changes: 0, ignoredDirs: [] },
+      { changes: 1, ignoredDirs: [] },
+      { changes: 2, ignoredDirs: ['build'] },
+    ]);
+    expect(parseStatusBatch('')).toEqual([]);
   });
 });
 
