@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { run, type RunResult } from '../core/exec.js';
 import { readTextIfExists } from '../core/paths.js';
+import { gitDirOf } from './repo-state.js';
 
 /** Where a repository is, as `git rev-parse --show-toplevel --git-common-dir --git-dir` would say. */
 export interface RepositoryLocation {
@@ -35,16 +36,15 @@ export function locateRepository(cwd: string, env: NodeJS.ProcessEnv = process.e
     return undefined;
   }
   for (let dir = start; ; dir = path.dirname(dir)) {
-    const dotGit = path.join(dir, '.git');
-    const stat = fs.statSync(dotGit, { throwIfNoEntry: false });
-    if (stat) return stat.isDirectory() ? checked(start, dir, dotGit) : stat.isFile() ? fromGitFile(start, dir, dotGit) : undefined;
+    if (fs.existsSync(path.join(dir, '.git'))) {
+      try {
+        return checked(start, dir, gitDirOf(dir));
+      } catch {
+        return undefined; // a .git that is neither a directory nor a readable gitdir pointer
+      }
+    }
     if (path.dirname(dir) === dir) return undefined;
   }
-}
-
-function fromGitFile(start: string, root: string, dotGit: string): RepositoryLocation | undefined {
-  const pointer = /^gitdir: (.+)$/m.exec(readTextIfExists(dotGit) ?? '')?.[1]?.trim();
-  return pointer ? checked(start, root, path.resolve(root, pointer)) : undefined;
 }
 
 function checked(start: string, root: string, gitDirPath: string): RepositoryLocation | undefined {

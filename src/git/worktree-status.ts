@@ -77,21 +77,23 @@ export interface DirtyCheckOptions {
 export async function worktreesWithChanges(git: Git, worktreePaths: readonly string[], options: DirtyCheckOptions = {}): Promise<boolean[]> {
   const env = options.env ?? process.env;
   const useCache = options.cache ?? env.WORKMUX_STATUS_CACHE !== '0';
-  const verdicts: (boolean | undefined)[] = worktreePaths.map((dir) => (useCache ? cachedVerdict(dir, git.commonDir, env) : undefined));
-  const stale = worktreePaths.filter((_, i) => verdicts[i] === undefined);
+  const shared = sharedState(git.commonDir, env);
+  // Each worktree's git dir is resolved once and handed to everything below.
+  const places = worktreePaths.map((dir) => ({ path: dir, gitDir: useCache && !shared.unsupported ? gitDirOf(dir) : undefined }));
+  const verdicts: (boolean | undefined)[] = places.map((place) => (place.gitDir ? cachedVerdict(shared, place.path, place.gitDir) : undefined));
+  const stale = places.filter((_, i) => verdicts[i] === undefined);
   if (stale.length === 0) return verdicts as boolean[];
 
   const startedAt = Date.now();
-  const before = new Map(stale.map((dir) => [dir, useCache ? gitSideSignature(dir, git.commonDir) : undefined]));
+  const before = stale.map((place) => (place.gitDir ? gitSideSignature(shared, place.gitDir) : undefined));
   const excludesFile = useCache ? run(['git', 'config', '--path', '--get', 'core.excludesFile'], { cwd: git.root, env, reject: false }) : undefined;
-  const statuses = await statusesOf(git, stale, options.groups ?? Math.max(2, os.availableParallelism()), env);
+  const statuses = await statusesOf(git, stale.map((place) => place.path), options.groups ?? Math.max(2, os.availableParallelism()), env);
   const excludes = (await excludesFile)?.stdout.trim() || undefined;
-  stale.forEach((dir, i) => {
+  stale.forEach((place, i) => {
     const status = statuses[i]!;
-    verdicts[worktreePaths.indexOf(dir)] = status.dirty;
-    const was = before.get(dir);
-    if (was && status.ignoredDirs) {
-      recordVerdict(dir, git.commonDir, env, { dirty: status.dirty, ignoredDirs: status.ignoredDirs, startedAt, before: was, excludesFile: excludes, racyMs: options.racyMs ?? RACY_MS });
+    verdicts[places.indexOf(place)] = status.dirty;
+    if (place.gitDir && before[i] && status.ignoredDirs) {
+      recordVerdict(shared, place.path, place.gitDir, { dirty: status.dirty, ignoredDirs: status.ignoredDirs, startedAt, before: before[i], excludesFile: excludes, racyMs: options.racyMs ?? RACY_MS });
     }
   });
   return verdicts as boolean[];
@@ -131,19 +133,32 @@ function statSignature(file: string): string {
   return stat ? `${stat.ino}:${stat.mode}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}` : '-';
 }
 
+/** What one call shares across its worktrees, each read once: the common dir, the environment, rule-file stats. */
+interface Shared {
+  commonDir: string;
+  env: NodeJS.ProcessEnv;
+  /** A reftable or SHA-256 repository: its refs or index are not what this module reads. */
+  unsupported: boolean;
+  ruleSignatures: Map<string, string>;
+}
+
+function sharedState(commonDir: string, env: NodeJS.ProcessEnv): Shared {
+  const sha256 = /objectformat\s*=\s*sha256/i.test(readOrEmpty(path.join(commonDir, 'config')));
+  return { commonDir, env, unsupported: sha256 || fs.existsSync(path.join(commonDir, 'reftable')), ruleSignatures: new Map() };
+}
+
 /** HEAD, the ref it points to, and the index: what git's own operations change. */
-function gitSideSignature(worktreePath: string, commonDir: string): string | undefined {
-  const gitDir = gitDirOf(worktreePath);
-  if (!gitDir || fs.existsSync(path.join(commonDir, 'reftable'))) return undefined;
+function gitSideSignature(shared: Shared, gitDir: string): string {
   const head = readOrEmpty(path.join(gitDir, 'HEAD'));
   const ref = /^ref: (refs\/\S+)/.exec(head)?.[1];
-  return [head, ref ? readOrEmpty(path.join(commonDir, ref)) : '', statSignature(path.join(commonDir, 'packed-refs')), statSignature(path.join(gitDir, 'index'))].join('|');
+  return [head, ref ? readOrEmpty(path.join(shared.commonDir, ref)) : '', statSignature(path.join(shared.commonDir, 'packed-refs')), statSignature(path.join(gitDir, 'index'))].join('|');
 }
 
 /** Files whose content changes what `git status` reports (ignore rules, config), besides the worktree's own. */
-function ruleFiles(gitDir: string, commonDir: string, env: NodeJS.ProcessEnv, excludesFile: string | undefined): string[] {
-  const home = env.HOME || os.homedir();
-  const xdgGit = path.join(env.XDG_CONFIG_HOME || path.join(home, '.config'), 'git');
+function ruleFiles(shared: Shared, gitDir: string, excludesFile: string | undefined): string[] {
+  const home = shared.env.HOME || os.homedir();
+  const xdgGit = path.join(shared.env.XDG_CONFIG_HOME || path.join(home, '.config'), 'git');
+  const { commonDir } = shared;
   return [
     path.join(commonDir, 'config'), path.join(gitDir, 'config.worktree'), path.join(commonDir, 'info', 'exclude'), path.join(commonDir, 'info', 'attributes'),
     path.join(home, '.gitconfig'), path.join(xdgGit, 'config'), path.join(xdgGit, 'ignore'), path.join(xdgGit, 'attributes'), '/etc/gitconfig',
@@ -152,11 +167,13 @@ function ruleFiles(gitDir: string, commonDir: string, env: NodeJS.ProcessEnv, ex
 }
 
 /** The fingerprint of everything a status answer depends on, and the newest mtime among the worktree's files and directories. */
-function fingerprintOf(worktreePath: string, gitDir: string, commonDir: string, env: NodeJS.ProcessEnv, entry: Omit<CacheEntry, 'version' | 'dirty' | 'fingerprint'>): { fingerprint: string; newestNs: bigint } | undefined {
-  const gitSide = gitSideSignature(worktreePath, commonDir);
-  if (gitSide === undefined) return undefined;
-  const hash = createHash('sha1').update(gitSide);
-  for (const file of ruleFiles(gitDir, commonDir, env, entry.excludesFile)) hash.update(`\n${statSignature(file)}`);
+function fingerprintOf(shared: Shared, worktreePath: string, gitDir: string, entry: Omit<CacheEntry, 'version' | 'dirty' | 'fingerprint'>): { fingerprint: string; newestNs: bigint } {
+  const hash = createHash('sha1').update(gitSideSignature(shared, gitDir));
+  for (const file of ruleFiles(shared, gitDir, entry.excludesFile)) {
+    let signature = shared.ruleSignatures.get(file);
+    if (signature === undefined) shared.ruleSignatures.set(file, (signature = statSignature(file)));
+    hash.update(`\n${signature}`);
+  }
   let newestNs = 0n;
   for (const list of [entry.tracked, entry.dirs]) {
     for (const rel of list) {
@@ -168,9 +185,7 @@ function fingerprintOf(worktreePath: string, gitDir: string, commonDir: string, 
   return { fingerprint: hash.digest('hex'), newestNs };
 }
 
-function cachedVerdict(worktreePath: string, commonDir: string, env: NodeJS.ProcessEnv): boolean | undefined {
-  const gitDir = gitDirOf(worktreePath);
-  if (!gitDir) return undefined;
+function cachedVerdict(shared: Shared, worktreePath: string, gitDir: string): boolean | undefined {
   let entry: CacheEntry;
   try {
     entry = JSON.parse(readOrEmpty(path.join(gitDir, CACHE_FILE))) as CacheEntry;
@@ -178,7 +193,7 @@ function cachedVerdict(worktreePath: string, commonDir: string, env: NodeJS.Proc
     return undefined; // absent or torn: ask git
   }
   if (entry?.version !== CACHE_VERSION) return undefined;
-  return fingerprintOf(worktreePath, gitDir, commonDir, env, entry)?.fingerprint === entry.fingerprint ? entry.dirty : undefined;
+  return fingerprintOf(shared, worktreePath, gitDir, entry).fingerprint === entry.fingerprint ? entry.dirty : undefined;
 }
 
 /** Every directory git would look into for untracked files: all but `.git` and ignored ones (relative; '' is the root). */
@@ -202,21 +217,18 @@ function directoriesToWatch(worktreePath: string, ignoredDirs: ReadonlySet<strin
 }
 
 function recordVerdict(
-  worktreePath: string, commonDir: string, env: NodeJS.ProcessEnv,
-  answer: { dirty: boolean; ignoredDirs: string[]; startedAt: number; before: string | undefined; excludesFile?: string; racyMs: number },
+  shared: Shared, worktreePath: string, gitDir: string,
+  answer: { dirty: boolean; ignoredDirs: string[]; startedAt: number; before: string; excludesFile?: string; racyMs: number },
 ): void {
-  const gitDir = gitDirOf(worktreePath);
-  const cacheFile = gitDir && path.join(gitDir, CACHE_FILE);
-  if (!gitDir || !cacheFile) return;
+  const cacheFile = path.join(gitDir, CACHE_FILE);
   const forget = () => fs.rmSync(cacheFile, { force: true });
-  const oidBytes = /objectformat\s*=\s*sha256/i.test(readOrEmpty(path.join(commonDir, 'config'))) ? 32 : 20;
-  const tracked = oidBytes === 20 ? readIndexPaths(path.join(gitDir, 'index')) : undefined;
+  const tracked = readIndexPaths(path.join(gitDir, 'index'));
   const dirs = directoriesToWatch(worktreePath, new Set(answer.ignoredDirs));
-  if (!tracked || tracked.length > MAX_TRACKED || !dirs || answer.before === undefined) return forget();
+  if (!tracked || tracked.length > MAX_TRACKED || !dirs) return forget();
   const entry = { tracked, dirs, excludesFile: answer.excludesFile };
-  const print = fingerprintOf(worktreePath, gitDir, commonDir, env, entry);
+  const print = fingerprintOf(shared, worktreePath, gitDir, entry);
   // git's side moved while it was asked, or files changed too recently to trust their timestamps.
-  const racy = !print || gitSideSignature(worktreePath, commonDir) !== answer.before || print.newestNs >= BigInt(answer.startedAt - answer.racyMs) * 1_000_000n;
+  const racy = gitSideSignature(shared, gitDir) !== answer.before || print.newestNs >= BigInt(answer.startedAt - answer.racyMs) * 1_000_000n;
   if (racy) return forget();
   try {
     const temp = `${cacheFile}.${process.pid}.tmp`;

@@ -112,7 +112,7 @@ async function snapshotConfirmingTarget(ctx: WorkmuxContext, plan: MergePlan): P
   const snapshot = await snapshotFor(ctx, plan);
   if (plan.targetSource !== 'base' || snapshot.refs[`refs/heads/${plan.target}`]) return { plan, snapshot };
   const target = await mainBranchOf(ctx.git, ctx.config.main_branch);
-  if (target === plan.worktree.branch) throw new UsageError(`cannot merge ${target} into itself`, { hint: 'pass --into <branch>' });
+  refuseMergeIntoItself(plan.worktree.branch, target);
   const targetPath = (await ctx.git.listWorktrees()).find((wt) => wt.branch === target)?.path;
   const onMain: MergePlan = { ...plan, target, targetSource: 'main', targetPath };
   return { plan: onMain, snapshot: await snapshotFor(ctx, onMain) };
@@ -133,9 +133,13 @@ async function planMerge(ctx: WorkmuxContext, options: MergeOptions): Promise<Me
     throw new UsageError('-m sets the message of a merge or squash commit, and a rebase makes none', { hint: 'drop -m, or use --squash' });
   }
   const { target, source } = await targetFor(ctx, branch, options.into, bases.get(branch));
-  if (target === branch) throw new UsageError(`cannot merge ${branch} into itself`, { hint: 'pass --into <branch>' });
+  refuseMergeIntoItself(branch, target);
   const targetPath = worktrees.find((wt) => wt.branch === target)?.path;
   return { worktree: { ...worktree, branch }, target, targetSource: source, targetPath, strategy };
+}
+
+function refuseMergeIntoItself(branch: string, target: string): void {
+  if (target === branch) throw new UsageError(`cannot merge ${branch} into itself`, { hint: 'pass --into <branch>' });
 }
 
 /**
