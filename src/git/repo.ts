@@ -5,40 +5,11 @@ import { WorkmuxError } from '../core/errors.js';
 import { withFileLock } from './lock.js';
 import { askGitWhere, locateRepository } from './discovery.js';
 import { readBaseRecords } from './base-records.js';
+import { parseWorktreeList, readWorktreeList, type Worktree } from './worktree-list.js';
 
-export interface Worktree {
-  path: string;
-  /** Short branch name; undefined when detached or bare. */
-  branch?: string;
-  head: string;
-  bare: boolean;
-  detached: boolean;
-  locked: boolean;
-  prunable: boolean;
-}
+export type { Worktree } from './worktree-list.js';
 
 const NOT_A_REPO_HINT = 'run workmux inside a git repository (or `git init` one first)';
-
-/** Parses `git worktree list --porcelain`. Pure. */
-export function parseWorktreeList(porcelain: string): Worktree[] {
-  const worktrees: Worktree[] = [];
-  for (const block of porcelain.split(/\n\n+/)) {
-    const lines = block.split('\n').filter(Boolean);
-    const first = lines[0];
-    if (!first?.startsWith('worktree ')) continue;
-    const wt: Worktree = { path: first.slice(9), head: '', bare: false, detached: false, locked: false, prunable: false };
-    for (const line of lines.slice(1)) {
-      if (line.startsWith('HEAD ')) wt.head = line.slice(5);
-      else if (line.startsWith('branch ')) wt.branch = line.slice(7).replace(/^refs\/heads\//, '');
-      else if (line === 'bare') wt.bare = true;
-      else if (line === 'detached') wt.detached = true;
-      else if (line.startsWith('locked')) wt.locked = true;
-      else if (line.startsWith('prunable')) wt.prunable = true;
-    }
-    worktrees.push(wt);
-  }
-  return worktrees;
-}
 
 /** Paths from `git status --porcelain=v1 -z` (a rename's source entry is skipped). Pure. */
 export function parsePorcelainZ(out: string): string[] {
@@ -105,8 +76,9 @@ export class Git {
     return withFileLock(path.join(this.commonDir, 'workmux.lock'), fn);
   }
 
+  /** Every worktree, main first: read from the repository's files when it can be (see readWorktreeList), else git's answer. */
   async listWorktrees(): Promise<Worktree[]> {
-    return parseWorktreeList(await this.gitOutput(['worktree', 'list', '--porcelain']));
+    return readWorktreeList(this.commonDir) ?? parseWorktreeList(await this.gitOutput(['worktree', 'list', '--porcelain']));
   }
 
   /** git's own verdict on a branch name (run after the friendlier checks in branch-names.ts). */

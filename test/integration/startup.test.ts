@@ -11,6 +11,7 @@ import { Git, storedBases } from '../../src/git/repo.js';
 import { readBaseRecords } from '../../src/git/base-records.js';
 import { parseStatusBatch, worktreesWithChanges } from '../../src/git/worktree-status.js';
 import { DISCOVERY_ARGV, locateRepository } from '../../src/git/discovery.js';
+import { parseWorktreeList, readWorktreeList } from '../../src/git/worktree-list.js';
 
 let t: TestEnv;
 let repo: string;
@@ -217,5 +218,65 @@ describe('base records read from the config file', () => {
     await git(t, repo, 'config', '--unset', 'include.path');
     fs.appendFileSync(path.join(t.env.HOME!, '.gitconfig'), '[branch "g"]\n\tworkmux-base = main\n');
     expect(readBaseRecords(commonDir(), commonDir(), t.env)).toBeUndefined();
+  });
+});
+
+describe('worktree list read from the repository files', () => {
+  const fromGit = async (cwd = repo) => parseWorktreeList(await git(t, cwd, 'worktree', 'list', '--porcelain'));
+  const commonDir = () => path.join(repo, '.git');
+
+  it('agrees with git worktree list: branches, detached, locked, prunable, packed refs, order, odd names', async () => {
+    const dir = path.join(t.dir, 'wts');
+    // Names whose byte order differs from creation order and from locale order.
+    for (const name of ['zeta', 'Alpha', 'beta two', 'b-1', 'ünï']) {
+      await git(t, repo, 'worktree', 'add', '-q', '-b', `br/${name.replace(' ', '-')}`, path.join(dir, name));
+    }
+    await git(t, repo, 'worktree', 'add', '-q', '--detach', path.join(dir, 'detached'));
+    await git(t, repo, 'worktree', 'lock', '--reason', 'on a USB disk', path.join(dir, 'zeta'));
+    fs.rmSync(path.join(dir, 'b-1'), { recursive: true }); // prunable
+    fs.rmSync(path.join(dir, 'Alpha'), { recursive: true });
+    await git(t, repo, 'worktree', 'lock', path.join(dir, 'Alpha')); // gone, but locked: not prunable
+    fs.writeFileSync(path.join(dir, 'beta two', 'new.txt'), 'x');
+    await git(t, path.join(dir, 'beta two'), 'add', '.');
+    await git(t, path.join(dir, 'beta two'), 'commit', '-q', '-m', 'moves the branch');
+    fs.mkdirSync(path.join(commonDir(), 'worktrees', 'no-gitdir')); // skipped by git: no gitdir file
+    const expected = await fromGit();
+    expect(expected.some((wt) => wt.prunable) && expected.some((wt) => wt.locked) && expected.some((wt) => wt.detached)).toBe(true);
+    expect(readWorktreeList(commonDir())).toEqual(expected);
+    await git(t, repo, 'pack-refs', '--all'); // branch tips now only in packed-refs
+    expect(fs.existsSync(path.join(commonDir(), 'refs', 'heads', 'br', 'zeta'))).toBe(false);
+    expect(readWorktreeList(commonDir())).toEqual(await fromGit());
+    // Seen from a linked worktree, through Git (what the commands use), the answer is the same.
+    const linked = await Git.discover(path.join(dir, 'ünï'), t.env);
+    expect(await linked.listWorktrees()).toEqual(await fromGit(path.join(dir, 'ünï')));
+  });
+
+  it('shows an unborn branch with a zero commit, like git', async () => {
+    const fresh = path.join(t.dir, 'fresh');
+    await git(t, t.dir, 'init', '-q', '-b', 'trunk', fresh);
+    expect(readWorktreeList(path.join(fresh, '.git'))).toEqual(await fromGit(fresh));
+    expect(readWorktreeList(path.join(fresh, '.git'))?.[0]).toMatchObject({ branch: 'trunk', head: '0'.repeat(40) });
+  });
+
+  it('resolves a gitdir file holding a relative path (worktree.useRelativePaths)', async () => {
+    const linked = path.join(t.dir, 'rel');
+    await git(t, repo, 'worktree', 'add', '-q', '-b', 'rel', linked);
+    const gitdirFile = path.join(commonDir(), 'worktrees', 'rel', 'gitdir');
+    fs.writeFileSync(gitdirFile, `${path.relative(path.dirname(gitdirFile), path.join(linked, '.git'))}\n`);
+    expect(readWorktreeList(commonDir())?.find((wt) => wt.branch === 'rel')).toMatchObject({ path: linked, prunable: false });
+  });
+
+  it('leaves symbolic branch refs, odd HEADs, separate git dirs and bare repositories to git', async () => {
+    await git(t, repo, 'symbolic-ref', 'refs/heads/alias', 'refs/heads/main');
+    await git(t, repo, 'worktree', 'add', '-q', '-b', 'other', path.join(t.dir, 'alias'));
+    await git(t, path.join(t.dir, 'alias'), 'symbolic-ref', 'HEAD', 'refs/heads/alias');
+    expect(readWorktreeList(commonDir())).toBeUndefined();
+    expect(await (await Git.discover(repo, t.env)).listWorktrees()).toEqual(await fromGit()); // git answers instead
+    const separate = path.join(t.dir, 'sep');
+    await git(t, t.dir, 'init', '-q', '--separate-git-dir', path.join(t.dir, 'sep.git'), separate);
+    expect(readWorktreeList(path.join(t.dir, 'sep.git'))).toBeUndefined();
+    const bare = path.join(t.dir, 'bare', '.git');
+    await git(t, t.dir, 'init', '-q', '--bare', bare);
+    expect(readWorktreeList(bare)).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { handleForBranch, problemWithBranchName } from '../../src/git/branch-names.js';
-import { parseWorktreeList } from '../../src/git/repo.js';
+import { parseWorktreeList } from '../../src/git/worktree-list.js';
 import { mergeConfig, mergeList } from '../../src/config/merge.js';
 import { findSchemaViolation, configSchema } from '../../src/config/validate.js';
 import { globToRegExp } from '../../src/core/glob.js';
