@@ -52,7 +52,7 @@ export function parsePlacement(value: unknown, where: string): CmuxPlacement {
 
 export class CmuxBackend implements Backend {
   readonly kind = 'cmux' as const;
-  readonly capabilities: BackendCapabilities = { insertAfter: false, statusInTabs: true, splits: false, pushOutput: false };
+  readonly capabilities: BackendCapabilities = { insertAfter: false, statusInTabs: true, splits: false, pushOutput: false, heldPanes: false };
   private readonly env: NodeJS.ProcessEnv;
   private readonly cli: CmuxCli;
   private readonly placement: CmuxPlacement;

@@ -26,6 +26,12 @@ export interface TabLaunch {
   handshakeTimeoutMs: number;
   /** Typed into the agent pane once the agent is up (profiles whose prompt cannot go on the command line). */
   pastePrompt?: string;
+  /**
+   * Settles when the tab's directory is ready for a shell (a worktree still being checked out). No shell
+   * starts there before: a backend with held panes opens the tab at once (the directory must exist) and
+   * lets the pane go then; others open the tab only then. A rejection closes the tab and is rethrown.
+   */
+  ready?: Promise<unknown>;
 }
 
 export interface LaunchedTab {
@@ -52,7 +58,9 @@ export async function launchTab(launch: TabLaunch): Promise<LaunchedTab> {
       hint: `use a single pane with ${backend.kind}, e.g. panes: [{ command: "<agent>" }]`,
     });
   }
-  const handshake = await backend.handshake();
+  const held = launch.ready !== undefined && backend.capabilities.heldPanes;
+  if (launch.ready && !held) await launch.ready;
+  const handshake = await backend.handshake({ held });
   let tab: Tab;
   try {
     tab = await backend.openTab({ ...launch.tab, command: paneStartupCommand(handshake.signalScript) });
@@ -61,6 +69,10 @@ export async function launchTab(launch: TabLaunch): Promise<LaunchedTab> {
     throw error;
   }
   try {
+    if (held) await launch.ready!.catch(async (error: unknown) => {
+      await handshake.dispose();
+      throw error;
+    });
     await handshake
       .wait(timeoutMs)
       .catch(async (error) => {

@@ -37,7 +37,7 @@ export function parsePaneLine(line: string): PaneInfo | undefined {
  */
 class TmuxBackend implements Backend {
   readonly kind = 'tmux' as const;
-  readonly capabilities = { insertAfter: true, statusInTabs: true, splits: true, pushOutput: true };
+  readonly capabilities = { insertAfter: true, statusInTabs: true, splits: true, pushOutput: true, heldPanes: true };
   private readonly socketArgs: string[];
   private readonly embedded: boolean;
   private readonly sessionName: string;
@@ -241,23 +241,29 @@ class TmuxBackend implements Backend {
    * Readiness per the tmux contract: a `wait-for` channel is locked before the pane starts (taken by the
    * call that creates the pane, see beforeNewPane); the pane's script unlocks it; we wait to lock it again.
    * The wait call also carries the new window's options and releases the channel: one process in all.
+   * Held: after signalling, the pane's script waits on a second channel, which the wait call signals once
+   * the pane is known to be up (`wait-for -S` before anyone waits is remembered by tmux, so the two sides
+   * need no further ordering). The pane signals while it is held, so releasing it costs no round trip.
    */
-  async handshake(): Promise<Handshake> {
-    const state = { channel: `workmux-ready-${nanoid(10).replace(/[^A-Za-z0-9]/g, 'x')}`, locked: false, setup: [] as string[] };
+  async handshake(options: { held?: boolean } = {}): Promise<Handshake> {
+    const id = nanoid(10).replace(/[^A-Za-z0-9]/g, 'x');
+    const state = { channel: `workmux-ready-${id}`, locked: false, setup: [] as string[] };
+    const hold = options.held ? `workmux-hold-${id}` : undefined;
+    const release = hold ? [';', 'wait-for', '-S', hold] : [];
     this.handshakeInFlight = state;
     let released = false;
     const finish = () => {
       if (this.handshakeInFlight === state) this.handshakeInFlight = undefined;
     };
     return {
-      signalScript: `tmux wait-for -U ${state.channel}`,
+      signalScript: `tmux wait-for -U ${state.channel}${hold ? `; tmux wait-for ${hold}` : ''}`,
       wait: async (timeoutMs) => {
         // No pane took the lock (nothing was opened): take it here, so the wait blocks until a signal.
         const lock = state.locked ? [] : [...(this.embedded ? ['start-server', ';'] : []), 'wait-for', '-L', state.channel, ';'];
         state.locked = true;
         finish();
         const setup = state.setup.length ? [...state.setup, ';'] : [];
-        const args = [...lock, ...setup, 'wait-for', '-L', state.channel, ';', 'wait-for', '-U', state.channel];
+        const args = [...lock, ...setup, 'wait-for', '-L', state.channel, ';', 'wait-for', '-U', state.channel, ...release];
         const result = await this.tmux(args, { reject: false, timeout: timeoutMs });
         if (result.timedOut) throw new HandshakeTimeoutError(timeoutMs, `tmux wait-for ${state.channel}`);
         if (result.exitCode !== 0) throw new CommandError(['tmux', ...args], result);
@@ -267,7 +273,8 @@ class TmuxBackend implements Backend {
         finish();
         if (released || !state.locked) return;
         released = true;
-        await this.tmux(['wait-for', '-U', state.channel], { reject: false });
+        // A held pane that was never let go is still waiting (its tab is being closed): let it go too.
+        await this.tmux(['wait-for', '-U', state.channel, ...release], { reject: false });
       },
     };
   }

@@ -80,6 +80,8 @@ export interface BackendCapabilities {
   splits: boolean;
   /** The multiplexer can push output (tmux control mode) instead of being polled. */
   pushOutput: boolean;
+  /** `handshake({ held: true })` is supported: a new pane can be opened and kept from starting its shell. */
+  heldPanes: boolean;
 }
 
 /**
@@ -87,9 +89,12 @@ export interface BackendCapabilities {
  * tmux: `wait-for` channel; WezTerm and cmux: a named pipe.
  */
 export interface Handshake {
-  /** A POSIX sh snippet the pane runs once it is up (before exec'ing the login shell). */
+  /**
+   * A POSIX sh snippet the pane runs once it is up (before exec'ing the login shell). A held handshake's
+   * snippet then waits for the release that `wait` sends.
+   */
   readonly signalScript: string;
-  /** Resolves once the pane signalled; rejects with a HandshakeTimeoutError after timeoutMs. */
+  /** Releases a held pane, then resolves once the pane signalled; rejects with a HandshakeTimeoutError after timeoutMs. */
   wait(timeoutMs: number): Promise<void>;
   /** Frees whatever the handshake holds (lock, fifo). Safe to call more than once. */
   dispose(): Promise<void>;
@@ -119,7 +124,11 @@ export interface Backend {
    */
   closeTabDeferred(tab: Tab): Promise<void>;
   setStatus(tab: Tab, status: AgentStatus | null): Promise<void>;
-  handshake(): Promise<Handshake>;
+  /**
+   * `held` (capabilities.heldPanes): the pane waits before it signals until `wait` releases it, so a tab can
+   * open while its directory is still being prepared and its shell starts only once that is done.
+   */
+  handshake(options?: { held?: boolean }): Promise<Handshake>;
   /** A line telling the user how to see the new tab (embedded tmux: the attach command), or undefined. */
   attachHint?(scope: Scope): string | undefined;
   /** The title a tab requested as `name` really gets (cmux keeps only [A-Za-z0-9_-]); default: `name`. */

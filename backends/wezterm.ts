@@ -127,7 +127,7 @@ export interface WeztermDeps {
 
 class WeztermBackend implements Backend {
   readonly kind = 'wezterm' as const;
-  readonly capabilities = { insertAfter: false, statusInTabs: false, splits: true, pushOutput: false };
+  readonly capabilities = { insertAfter: false, statusInTabs: false, splits: true, pushOutput: false, heldPanes: false };
   private readonly binary: string;
   private readonly timeoutMs: number;
 

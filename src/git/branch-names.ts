@@ -1,4 +1,5 @@
 import { UsageError } from '../core/errors.js';
+import { run } from '../core/exec.js';
 
 /**
  * The handle is the branch slug: what names the worktree directory and the tab.
@@ -14,7 +15,7 @@ export function handleForBranch(branch: string): string {
 
 /**
  * Rejects what `git check-ref-format --branch` would, plus what is unsafe on a command line, with a
- * reason a user understands. The authoritative git check runs afterwards (see Git.checkBranchName).
+ * reason a user understands. The authoritative git check runs afterwards (gitAcceptsBranchName).
  */
 export function problemWithBranchName(name: string): string | undefined {
   if (name.length === 0) return 'it is empty';
@@ -39,4 +40,20 @@ export function assertValidBranchName(name: string): void {
       hint: 'use letters, digits, "/", "-", "_" or "." (e.g. feature/login)',
     });
   }
+}
+
+const gitVerdicts = new Map<string, Promise<boolean>>();
+
+/**
+ * git's own verdict on a branch name (`git check-ref-format --branch`), asked after the friendlier checks
+ * above. It needs no repository, so `add` asks as soon as it has the name — the process runs while the
+ * repository is located and the config read; asking again for the same name reuses that answer.
+ */
+export function gitAcceptsBranchName(name: string): Promise<boolean> {
+  let verdict = gitVerdicts.get(name);
+  if (!verdict) {
+    verdict = run(['git', 'check-ref-format', '--branch', name], { reject: false }).then((result) => result.exitCode === 0);
+    gitVerdicts.set(name, verdict);
+  }
+  return verdict;
 }

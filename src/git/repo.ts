@@ -6,6 +6,7 @@ import { withFileLock } from './lock.js';
 import { askGitWhere, locateRepository } from './discovery.js';
 import { readBaseRecords } from './base-records.js';
 import { parseWorktreeList, readWorktreeList, type Worktree } from './worktree-list.js';
+import { AskGit, RefFiles } from './refs.js';
 
 export type { Worktree } from './worktree-list.js';
 
@@ -81,22 +82,23 @@ export class Git {
     return readWorktreeList(this.commonDir) ?? parseWorktreeList(await this.gitOutput(['worktree', 'list', '--porcelain']));
   }
 
-  /** git's own verdict on a branch name (run after the friendlier checks in branch-names.ts). */
-  async isValidBranchName(name: string): Promise<boolean> {
-    const result = await run(['git', 'check-ref-format', '--branch', name], { cwd: this.root, reject: false });
-    return result.exitCode === 0;
-  }
-
   async refExists(ref: string): Promise<boolean> {
     const result = await run(['git', 'rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd: this.root, reject: false });
     return result.exitCode === 0;
   }
 
   /**
-   * The commit each name resolves to (undefined where it does not), for any number of names in one process
-   * (`git cat-file --batch-check`): how `add` checks branch, remote branch and base at once.
+   * The commit each name resolves to (undefined where it does not): how `add` checks branch, remote branch
+   * and base at once. From the ref files when they settle every name (see RefFiles.commitOf), else from one
+   * `git cat-file --batch-check` for all of them.
    */
   async resolveCommits(names: readonly string[]): Promise<(string | undefined)[]> {
+    try {
+      const refs = new RefFiles(this.commonDir);
+      return names.map((name) => refs.commitOf(name, this.gitDir));
+    } catch (error) {
+      if (!(error instanceof AskGit)) throw error;
+    }
     if (names.some((name) => /[\0-\x1f\x7f]/.test(name))) return this.resolveCommitsOneByOne(names);
     const input = names.map((name) => `${name}^{commit}\n`).join('');
     const result = await run(['git', 'cat-file', '--batch-check=%(objectname)'], { cwd: this.root, input, reject: false });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError, WorkmuxError } from '../core/errors.js';
 import { runHooks } from '../core/hooks.js';
-import { assertValidBranchName, handleForBranch } from '../git/branch-names.js';
+import { assertValidBranchName, gitAcceptsBranchName, handleForBranch } from '../git/branch-names.js';
 import { assertProjectCommandsTrusted } from '../config/load.js';
 import type { WorkmuxContext } from './context.js';
 import { bringFilesIntoWorktree } from './worktree-files.js';
@@ -77,7 +77,7 @@ export async function addWorktree(ctx: WorkmuxContext, options: AddOptions): Pro
   // Everything that can refuse runs before anything is created. The queries are independent, so they run
   // at once (each is a process); their verdicts are then reported in a fixed order.
   const [nameAccepted, branchSource, backendReady] = await Promise.allSettled([
-    git.isValidBranchName(options.branch),
+    gitAcceptsBranchName(options.branch),
     branchSourceFor(ctx, options.branch, options.base),
     ctx.availableBackend(),
   ]);
@@ -102,74 +102,96 @@ export async function addWorktree(ctx: WorkmuxContext, options: AddOptions): Pro
     });
   }
   const worktreePath = worktreePathFor(ctx, handle);
-  if (fs.existsSync(worktreePath)) {
-    throw new WorkmuxError(`path collision: ${worktreePath} already exists`, { hint: 'remove that directory or choose another branch name' });
-  }
   valueOf(backendReady); // a missing or unusable multiplexer refuses here, before anything exists
+  reserveDirectory(worktreePath);
+  const createdBranch = source.kind === 'local' ? undefined : branch;
+  const worktree: ManagedWorktree = { handle, branch, path: worktreePath, head: '' };
+  const base = source.kind === 'new' ? source.base : undefined;
 
-  await git.withLock(async () => {
-    const args =
-      source.kind === 'new' ? ['worktree', 'add', '-b', branch, worktreePath, source.base]
-      : source.kind === 'remote' ? ['worktree', 'add', '--track', '-b', branch, worktreePath, source.remoteRef]
-      : ['worktree', 'add', worktreePath, branch];
-    ctx.progress(`creating worktree ${worktreePath} (${source.kind === 'new' ? `new branch ${branch} from ${source.base}` : `branch ${branch}`})`);
+  const args =
+    source.kind === 'new' ? ['worktree', 'add', '-b', branch, worktreePath, source.base]
+    : source.kind === 'remote' ? ['worktree', 'add', '--track', '-b', branch, worktreePath, source.remoteRef]
+    : ['worktree', 'add', worktreePath, branch];
+  ctx.progress(`creating worktree ${worktreePath} (${source.kind === 'new' ? `new branch ${branch} from ${source.base}` : `branch ${branch}`})`);
+  const created = git.withLock(async () => {
     const adding = git.git(args, git.mainRoot);
     // The store is written last; it opens (native module, WAL, migrations check) while git creates the
     // worktree — not during the checks above, where it would compete with them for the CPU.
     ctx.store().catch(() => undefined);
     await adding;
-    try {
-      await git.excludePattern(`/${PROMPT_DIR}/`);
-    } catch (error) {
-      await rollBack(ctx, worktreePath, source.kind === 'local' ? undefined : branch);
-      throw error;
+    await git.excludePattern(`/${PROMPT_DIR}/`);
+  });
+  // Nothing up to the tab reads the base record, so `git config` writes it (under the lock again) while the
+  // tab opens — started a turn later, so the tab's own next process goes first; hooks wait for it, and a
+  // failure takes everything back like a failed tab does.
+  const baseRecorded = base === undefined ? created : created
+    .then(() => new Promise((resolve) => setImmediate(resolve)))
+    .then(() => git.withLock(() => git.configSet(BASE_CONFIG_KEY(branch), base)));
+  const filled = created.then(() => {
+    const brought = bringFilesIntoWorktree(git.mainRoot, worktreePath, config.files);
+    if (brought.copied.length || brought.linked.length) {
+      ctx.progress(`files: ${brought.copied.length} copied, ${brought.linked.length} symlinked`);
     }
   });
-  const worktree: ManagedWorktree = { handle, branch, path: worktreePath, head: '' };
-  const base = source.kind === 'new' ? source.base : undefined;
-  // Nothing up to the tab reads the base record, so `git config` writes it (under the lock again) while the
-  // tab opens; hooks wait for it, and a failure takes everything back like a failed tab does.
-  const baseRecorded = base === undefined ? Promise.resolve() : git.withLock(() => git.configSet(BASE_CONFIG_KEY(branch), base));
-  baseRecorded.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
+  // Each is awaited below (or by the tab); this only keeps an early failure from going unhandled meanwhile.
+  for (const step of [created, baseRecorded, filled]) step.catch(() => undefined);
   const undo = async () => {
-    await baseRecorded.catch(() => undefined); // the config write must be over before its section is removed
-    await rollBack(ctx, worktreePath, source.kind === 'local' ? undefined : branch);
+    await baseRecorded.catch(() => undefined); // creation and the config write must be over before they are undone
+    await rollBack(ctx, worktreePath, createdBranch);
   };
-  if (config.post_create.length) {
+
+  const hooked = config.post_create.length > 0;
+  if (hooked) {
     try {
+      await filled;
       await baseRecorded;
     } catch (error) {
       await undo();
       throw error;
     }
-  }
-
-  const brought = bringFilesIntoWorktree(git.mainRoot, worktreePath, config.files);
-  if (brought.copied.length || brought.linked.length) {
-    ctx.progress(`files: ${brought.copied.length} copied, ${brought.linked.length} symlinked`);
-  }
-  try {
-    await runHooks('post_create', config.post_create, { cwd: worktreePath, env: hookEnv(ctx, worktree), baseEnv: ctx.env, progress: ctx.progress });
-  } catch (error) {
-    const failure = error as WorkmuxError;
-    // The issue's rule: stop, show the hook's output, open no tab, and say what remains.
-    throw new WorkmuxError(`${failure.message}; no tab was opened`, {
-      detail: failure.detail,
-      hint: `the worktree ${worktreePath} (branch ${branch}) was kept for inspection; remove it with \`workmux remove --force ${handle}\``,
-    });
+    try {
+      await runHooks('post_create', config.post_create, { cwd: worktreePath, env: hookEnv(ctx, worktree), baseEnv: ctx.env, progress: ctx.progress });
+    } catch (error) {
+      const failure = error as WorkmuxError;
+      // The issue's rule: stop, show the hook's output, open no tab, and say what remains.
+      throw new WorkmuxError(`${failure.message}; no tab was opened`, {
+        detail: failure.detail,
+        hint: `the worktree ${worktreePath} (branch ${branch}) was kept for inspection; remove it with \`workmux remove --force ${handle}\``,
+      });
+    }
   }
   let tab: StartedTab | undefined;
   try {
-    tab = await startWorktreeTab(ctx, worktree, options);
+    // Without hooks (whose failure must leave no tab behind) the tab opens while git checks out the
+    // worktree; its shell starts, and the agent is typed, only once the worktree is complete.
+    tab = await startWorktreeTab(ctx, worktree, options, hooked ? undefined : filled);
     await baseRecorded;
   } catch (error) {
-    // No tab came up (or the base could not be recorded): take back tab, worktree and branch so nothing
-    // half-made is left.
+    // No tab came up, or the worktree or its base record could not be made: take back tab, worktree and
+    // branch so nothing half-made is left.
     if (tab) await (await ctx.availableBackend()).closeTab(tab.tab).catch(() => undefined);
     await undo();
     throw error;
   }
   return { handle, branch, path: worktreePath, base, created: true, tab };
+}
+
+/**
+ * Creates the (empty) worktree directory — where a tab can already open while git fills it — refusing
+ * one that exists: the check and the claim are one step, so two `add`s cannot both take a path.
+ */
+function reserveDirectory(worktreePath: string): void {
+  const collision = () => new WorkmuxError(`path collision: ${worktreePath} already exists`, { hint: 'remove that directory or choose another branch name' });
+  if (fs.existsSync(worktreePath)) throw collision();
+  try {
+    fs.mkdirSync(path.dirname(worktreePath), { recursive: true });
+    fs.mkdirSync(worktreePath);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw collision();
+    throw new WorkmuxError(`cannot create the worktree directory ${worktreePath}: ${(error as Error).message}`, {
+      hint: 'check `worktree_dir` in your config and the permissions of its parent directory',
+    });
+  }
 }
 
 async function rollBack(ctx: WorkmuxContext, worktreePath: string, createdBranch: string | undefined): Promise<void> {

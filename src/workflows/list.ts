@@ -23,25 +23,27 @@ export interface WorktreeListing {
  * are looked for in the current scope (tmux session, WezTerm workspace, cmux window), or in all with allScopes.
  */
 export async function listWorktrees(ctx: WorkmuxContext, options: { allScopes?: boolean } = {}): Promise<WorktreeListing[]> {
-  const listed = managedWorktrees(ctx);
-  const [worktrees, dirty, bases, panes, agents] = await Promise.all([
-    listed,
-    listed.then((all) => worktreesWithChanges(ctx.git, all.map((wt) => wt.path), { env: ctx.env })),
-    storedBases(ctx.git),
-    // A missing or unreachable multiplexer must not hide the worktrees.
-    ctx.backend().then((backend) => backend.listPanes({ allScopes: options.allScopes })).catch((): PaneInfo[] => []),
-    ctx.store().then((db) => openAgentsByWorktree(db, ctx.git.mainRoot)),
-  ]);
+  // Order matters for speed, not for the result: the pane listing is a process, so it starts first and runs
+  // while this process reads the repository's files (worktrees, status fingerprints, base records) — and
+  // those come before the store opens, so a `git status` they may need starts early too.
+  // A missing or unreachable multiplexer must not hide the worktrees.
+  const panes = ctx.backend().then((backend) => backend.listPanes({ allScopes: options.allScopes })).catch((): PaneInfo[] => []);
+  const paneListingStarted = new Promise((resolve) => setImmediate(resolve));
+  const listed = paneListingStarted.then(() => managedWorktrees(ctx));
+  const dirty = listed.then((all) => worktreesWithChanges(ctx.git, all.map((wt) => wt.path), { env: ctx.env }));
+  const bases = listed.then(() => storedBases(ctx.git));
+  const agents = ctx.store().then((db) => openAgentsByWorktree(db, ctx.git.mainRoot));
+  const [worktrees, dirtyByIndex, basesByBranch, allPanes, agentsByPath] = await Promise.all([listed, dirty, bases, panes, agents]);
   const backend = await ctx.backend().catch(() => undefined);
   return worktrees.map((wt, index) => {
-    const tabPanes = panesOfTab(panes, backend ? tabTitleOn(backend, ctx.config, wt.handle) : tabNameFor(ctx.config, wt.handle));
-    const agent = agents.get(wt.path);
+    const tabPanes = panesOfTab(allPanes, backend ? tabTitleOn(backend, ctx.config, wt.handle) : tabNameFor(ctx.config, wt.handle));
+    const agent = agentsByPath.get(wt.path);
     return {
       handle: wt.handle,
       branch: wt.branch ?? null,
       path: wt.path,
-      base: (wt.branch && bases.get(wt.branch)) || null,
-      dirty: dirty[index]!,
+      base: (wt.branch && basesByBranch.get(wt.branch)) || null,
+      dirty: dirtyByIndex[index]!,
       tab: tabPanes.length ? tabPanes[0]!.tabName : null,
       backend: tabPanes.length ? (backend?.kind ?? null) : (agent?.backend ?? null),
       agent: agent?.agent || null,

@@ -42,9 +42,12 @@ export function agentFor(ctx: WorkmuxContext, options: StartTabOptions): Resolve
   return resolveAgent(setting, ctx.config.agents);
 }
 
-/** Writes the prompt where the agent command reads it; `.workmux/` is git-excluded. Returns the relative path. */
-export function writePromptFile(worktreePath: string, handle: string, prompt: string): string {
-  const relative = `${PROMPT_DIR}/PROMPT-${handle}.md`;
+/** Where the prompt for the worktree's agent is written, relative to the worktree (`.workmux/` is git-excluded). */
+const promptFileOf = (handle: string) => `${PROMPT_DIR}/PROMPT-${handle}.md`;
+
+/** Writes the prompt where the agent command reads it. Returns the relative path. */
+function writePromptFile(worktreePath: string, handle: string, prompt: string): string {
+  const relative = promptFileOf(handle);
   fs.mkdirSync(path.join(worktreePath, PROMPT_DIR), { recursive: true });
   fs.writeFileSync(path.join(worktreePath, relative), prompt);
   return relative;
@@ -65,13 +68,21 @@ export function paneLaunches(ctx: WorkmuxContext, agentLine: string | undefined)
   });
 }
 
-/** Opens the worktree's tab with its panes, starts the agent, delivers the prompt, records it in the store. */
-export async function startWorktreeTab(ctx: WorkmuxContext, worktree: ManagedWorktree, options: StartTabOptions): Promise<StartedTab> {
+/**
+ * Opens the worktree's tab with its panes, starts the agent, delivers the prompt, records it in the store.
+ * `worktreeReady`: the worktree is still being created (its directory exists, empty); the tab may open
+ * meanwhile, but no shell starts and nothing is written there before this settles (see launchTab's `ready`).
+ */
+export async function startWorktreeTab(ctx: WorkmuxContext, worktree: ManagedWorktree, options: StartTabOptions, worktreeReady?: Promise<unknown>): Promise<StartedTab> {
   const agent = agentFor(ctx, options);
   const runsProjectCommands = ctx.config.panes.some((p) => p.command && p.command !== AGENT_PLACEHOLDER) || agent !== undefined;
   if (runsProjectCommands) assertProjectCommandsTrusted(ctx.config);
   const backend = await ctx.availableBackend();
-  const promptFile = options.prompt !== undefined && agent ? writePromptFile(worktree.path, worktree.handle, options.prompt) : undefined;
+  const prompt = agent ? options.prompt : undefined;
+  const promptFile = prompt === undefined ? undefined : promptFileOf(worktree.handle);
+  const writePrompt = () => prompt !== undefined && writePromptFile(worktree.path, worktree.handle, prompt);
+  const ready = worktreeReady?.then(writePrompt);
+  if (!ready) writePrompt();
   const pasted = agent?.profile?.prompt.kind === 'paste' ? options.prompt : undefined;
   const launched = await launchTab({
     backend,
@@ -85,6 +96,7 @@ export async function startWorktreeTab(ctx: WorkmuxContext, worktree: ManagedWor
     panes: paneLaunches(ctx, agent ? agentStartLine(agent, promptFile) : undefined),
     handshakeTimeoutMs: Number(ctx.env.WORKMUX_HANDSHAKE_TIMEOUT_MS) || ctx.config.handshake_timeout_ms,
     pastePrompt: pasted,
+    ready,
   });
   const db = await ctx.store();
   recordAgentOpened(db, {

@@ -133,6 +133,30 @@ export function describeBackendContract(name: string, setup: () => Promise<Backe
       await handshake.dispose(); // idempotent
     });
 
+    it('starts no shell before the tab\'s directory is ready (held panes open early), and leaves no tab when it never is', async () => {
+      const panesNamed = async (name: string) => (await backend.listPanes()).filter((pane) => pane.tabName === (backend.tabTitleFor?.(name) ?? name));
+      const name = tabName();
+      let makeReady!: () => void;
+      const ready = new Promise<void>((resolve) => (makeReady = resolve));
+      const launching = launchTab({ backend, tab: { name, cwd, background: true }, panes: [{ startLine: 'echo typed-after-$((6*7))' }], handshakeTimeoutMs: 8000, ready });
+      await sleep(700);
+      const early = await panesNamed(name);
+      // A held pane is open already, but quiet: its login shell (which prints a prompt) has not started.
+      expect(early).toHaveLength(backend.capabilities.heldPanes ? 1 : 0);
+      for (const pane of early) expect((await screenOf(pane.id)).trim()).toBe('');
+      makeReady();
+      const { tab } = await launching;
+      await eventually(async () => (await screenOf(tab.paneId)).includes('typed-after-42'));
+      await backend.closeTab(tab);
+
+      const failing = tabName();
+      const never = sleep(300).then(() => {
+        throw new Error('the checkout failed');
+      });
+      await expect(launchTab({ backend, tab: { name: failing, cwd, background: true }, panes: [{}], handshakeTimeoutMs: 8000, ready: never })).rejects.toThrow('the checkout failed');
+      expect(await panesNamed(failing)).toEqual([]);
+    });
+
     it('closes a tab later with closeTabDeferred', async () => {
       const tab = await launchShellTab();
       await backend.closeTabDeferred(tab);

@@ -37,6 +37,24 @@ describe('workmux add (embedded tmux default)', () => {
     expect(fs.readFileSync(path.join(repo, '.git', 'info', 'exclude'), 'utf8')).toContain('/.workmux/');
   });
 
+  it('opens the tab while git checks out the worktree, but starts its shell only in the finished worktree', async () => {
+    // A checkout that takes a while (post-checkout runs inside `git worktree add`) and leaves a mark last;
+    // the login shell records what it found in its directory when it started.
+    const hook = path.join(repo, '.git', 'hooks', 'post-checkout');
+    fs.writeFileSync(hook, '#!/bin/sh\nsleep 1\ntouch checkout-finished\n', { mode: 0o755 });
+    fs.appendFileSync(path.join(t.home, '.bash_profile'), 'ls -A > "$HOME/shell-saw-$(basename "$PWD")"\n');
+    const adding = workmux(t, repo, ['add', 'slow-checkout', '-b']);
+    // The window is there before git is done...
+    await eventually(async () => (await windowNames().catch((): string[] => [])).includes('wm-slow-checkout'), 5000);
+    expect(fs.existsSync(path.join(t.dir, 'proj__worktrees', 'slow-checkout', 'checkout-finished'))).toBe(false);
+    const result = await adding;
+    expect(result.exitCode, result.stderr).toBe(0);
+    // ...yet its shell started in the complete worktree.
+    const seen = path.join(t.home, 'shell-saw-slow-checkout');
+    await eventually(async () => fs.existsSync(seen) && fs.readFileSync(seen, 'utf8').includes('README.md'));
+    expect(fs.readFileSync(seen, 'utf8').split('\n')).toEqual(expect.arrayContaining(['.git', 'README.md', 'checkout-finished']));
+  });
+
   it('delivers a hostile prompt verbatim to the agent', async () => {
     const agent = dumpAgent();
     const prompt = `it's "quoted" $(touch /tmp/pwned-${process.pid}) \`id\` $HOME \\n ; | & > <\nsecond line\n\tindented 'single' "double"\n$((1+1)) !! {a,b} *`;

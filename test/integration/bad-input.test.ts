@@ -150,8 +150,23 @@ describe('bad input: one clear line, the right exit code, nothing half-made', ()
     expect(result.stderr).toMatch(/did not signal readiness within 500 ms/);
     expect(await branches()).toEqual(['main']);
     expect(await worktreeCount()).toBe(1);
+    expect(fs.existsSync(path.join(t.dir, 'proj__worktrees', 'stuck'))).toBe(false);
     const windows = await execa('tmux', ['-L', t.socket, 'list-windows', '-a'], { reject: false, env: t.env });
     expect(windows.stdout).not.toContain('wm-stuck');
+  });
+
+  it('rolls back tab, worktree, branch and directory when git worktree add fails after the tab opened', async () => {
+    // git worktree add fails (a post-checkout hook exiting 1) after the checks passed and while the tab,
+    // opened alongside, waits for the worktree.
+    fs.writeFileSync(path.join(repo, '.git', 'hooks', 'post-checkout'), '#!/bin/sh\nsleep 0.5\necho checkout refused >&2\nexit 1\n', { mode: 0o755 });
+    const result = await workmux(t, repo, ['add', 'refused']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/git failed \(exit 1\): checkout refused/);
+    expect(await branches()).toEqual(['main']);
+    expect(await worktreeCount()).toBe(1);
+    expect(fs.existsSync(path.join(t.dir, 'proj__worktrees', 'refused'))).toBe(false);
+    const windows = await execa('tmux', ['-L', t.socket, 'list-windows', '-a', '-F', '#{window_name}'], { reject: false, env: t.env });
+    expect(windows.stdout).not.toContain('wm-refused');
   });
 
   it('rolls back tab, worktree and branch when the base cannot be recorded (written while the tab opens)', async () => {

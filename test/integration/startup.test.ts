@@ -12,6 +12,7 @@ import { readBaseRecords } from '../../src/git/base-records.js';
 import { parseStatusBatch, worktreesWithChanges } from '../../src/git/worktree-status.js';
 import { DISCOVERY_ARGV, locateRepository } from '../../src/git/discovery.js';
 import { parseWorktreeList, readWorktreeList } from '../../src/git/worktree-list.js';
+import { AskGit, RefFiles } from '../../src/git/refs.js';
 
 let t: TestEnv;
 let repo: string;
@@ -278,5 +279,47 @@ describe('worktree list read from the repository files', () => {
     const bare = path.join(t.dir, 'bare', '.git');
     await git(t, t.dir, 'init', '-q', '--bare', bare);
     expect(readWorktreeList(bare)).toBeUndefined();
+  });
+});
+
+describe('commits of plain names read from the ref files', () => {
+  const fromGit = async (cwd: string, name: string) => {
+    const out = await execa('git', ['rev-parse', '--verify', '--quiet', `${name}^{commit}`], { cwd, env: t.env, extendEnv: false, reject: false });
+    return out.exitCode === 0 ? out.stdout.trim() : undefined;
+  };
+
+  it('agrees with git rev-parse for HEAD, branches, remote-tracking branches (loose and packed) and missing names', async () => {
+    const remote = path.join(t.dir, 'remote.git');
+    await git(t, t.dir, 'clone', '-q', '--bare', repo, remote);
+    await git(t, repo, 'remote', 'add', 'origin', remote);
+    await git(t, repo, 'fetch', '-q', 'origin');
+    await git(t, repo, 'commit', '-q', '--allow-empty', '-m', 'second');
+    await git(t, repo, 'branch', 'feature/x', 'HEAD~1');
+    const linked = path.join(t.dir, 'detached');
+    await git(t, repo, 'worktree', 'add', '-q', '--detach', linked, 'HEAD~1');
+    const names = ['HEAD', 'main', 'feature/x', 'origin/main', 'refs/heads/main', 'refs/remotes/origin/main', 'refs/heads/nope', 'nope', 'feature'];
+    for (const packed of [false, true]) {
+      if (packed) await git(t, repo, 'pack-refs', '--all');
+      for (const cwd of [repo, linked]) {
+        const where = await Git.discover(cwd, t.env);
+        const refs = new RefFiles(where.commonDir);
+        for (const name of names) expect([packed, cwd, name, refs.commitOf(name, where.gitDir)]).toEqual([packed, cwd, name, await fromGit(cwd, name)]);
+        expect(await where.resolveCommits(names)).toEqual(await Promise.all(names.map((name) => fromGit(cwd, name))));
+      }
+    }
+  });
+
+  it('leaves tags, revision syntax, abbreviated ids, pseudo-refs and ambiguous names to git', async () => {
+    await git(t, repo, 'commit', '-q', '--allow-empty', '-m', 'second');
+    await git(t, repo, 'tag', '-a', '-m', 'annotated', 'v1', 'HEAD~1');
+    await git(t, repo, 'tag', 'both');
+    await git(t, repo, 'branch', 'both', 'HEAD~1'); // git prefers the tag (refs/tags before refs/heads)
+    const head = await git(t, repo, 'rev-parse', 'HEAD');
+    const where = await Git.discover(repo, t.env);
+    const refs = new RefFiles(where.commonDir);
+    const names = ['v1', 'HEAD~1', head.slice(0, 7), 'ORIG_HEAD', 'both', 'main@{0}'];
+    for (const name of names) expect(() => refs.commitOf(name, where.gitDir)).toThrow(AskGit);
+    // Through Git, git answers them (one cat-file for all).
+    expect(await where.resolveCommits(names)).toEqual(await Promise.all(names.map((name) => fromGit(repo, name))));
   });
 });

@@ -3,6 +3,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../../core/errors.js';
 import { jsonOption, runCommand } from '../run-command.js';
 import type { AddResult } from '../../workflows/add.js';
+import { gitAcceptsBranchName, problemWithBranchName } from '../../git/branch-names.js';
 
 interface AddArgs {
   branch: string;
@@ -60,8 +61,11 @@ export const addCommand: CommandModule<object, AddArgs> = {
       .example('workmux add feature/login -a claude -p "Add a login form"', 'new branch + worktree + Claude with a prompt')
       .example('workmux add origin/fix-123', 'track a remote branch')
       .example('workmux add spike -n 3 -P task.md', 'three worktrees spike-1..3 with the same prompt') as unknown as Argv<AddArgs>,
-  handler: (args) =>
-    runCommand(
+  handler: (args) => {
+    // git's verdict on the name needs no repository: asked now, its process runs while the repository is
+    // located and the config read (the workflow asks again and gets this answer).
+    if ((args.count ?? 1) === 1 && !problemWithBranchName(args.branch)) void gitAcceptsBranchName(args.branch);
+    return runCommand(
       args,
       async (ctx) => {
         const { addWorktrees } = await import('../../workflows/add.js');
@@ -78,5 +82,6 @@ export const addCommand: CommandModule<object, AddArgs> = {
         });
       },
       renderAdded,
-    ),
+    );
+  },
 };
