@@ -1,6 +1,8 @@
 import v8 from 'node:v8';
+import { webcrypto } from 'node:crypto';
 import { main } from './main.js';
 import { commands } from './commands/index.js';
+import { trainWorkflows } from './snapshot-training.js';
 // Modules the commands import lazily: imported here so they are initialised while the snapshot is built,
 // not on every run. (None of them does work at import time; that is a rule for everything in this bundle.)
 import '../workflows/context.js';
@@ -23,8 +25,11 @@ import '../store/agents.js';
  */
 declare const WORKMUX_VERSION: string; // package.json's version, set by scripts/snapshot.mjs
 
-// Node loads its URL machinery lazily; using it once here puts it in the snapshot instead of every run.
+// Node loads its URL machinery and Web Crypto (nanoid's random source) lazily; touching them here puts
+// them in the snapshot instead of every run. (Web Crypto is only loaded, never called: random state must
+// not be frozen into the snapshot.)
 new URL('file:///workmux');
+if (typeof webcrypto.getRandomValues !== 'function') throw new Error('snapshot: no Web Crypto');
 
 // Training runs while the snapshot is built: every command's --help, and every command with an unknown
 // option (yargs builds it, parses, validates, fails, we report). V8 then keeps the compiled code of those
@@ -47,7 +52,7 @@ async function train(): Promise<void> {
     process.exitCode = undefined;
   }
 }
-void train();
+void train().then(trainWorkflows);
 
 v8.startupSnapshot.setDeserializeMainFunction(() => {
   // `node --snapshot-blob <blob> -- args...` → argv is [node, ...args] (newer Node repeats argv[0] first).

@@ -4,7 +4,7 @@ import Sqlite from 'better-sqlite3';
 import type BetterSqlite3 from 'better-sqlite3';
 import { createRequire } from 'node:module';
 import { migrations } from './migrations.js';
-import { stateDir } from '../core/paths.js';
+import { packageRoot, stateDir } from '../core/paths.js';
 import { WorkmuxError } from '../core/errors.js';
 
 export type Database = BetterSqlite3.Database;
@@ -16,14 +16,19 @@ export function defaultStorePath(env: NodeJS.ProcessEnv = process.env): string {
 /**
  * better-sqlite3's JavaScript is bundled with the CLI (and so preloaded in the start-up snapshot); its
  * native addon is loaded here, by path, when a command first opens the store — a bundle (or a snapshot)
- * cannot find it the way better-sqlite3's own `bindings` lookup does.
+ * cannot find it the way better-sqlite3's own `bindings` lookup does. Where npm installs it beside workmux
+ * it is loaded without module resolution (which costs a command a millisecond or two); else from wherever
+ * `require.resolve` finds better-sqlite3.
  */
 let addon: object | undefined;
 function sqliteAddon(): object {
   if (!addon) {
-    const require = createRequire(import.meta.url);
-    const packageDir = path.dirname(require.resolve('better-sqlite3/package.json'));
-    addon = require(path.join(packageDir, 'build', 'Release', 'better_sqlite3.node')) as object;
+    const inBuild = (packageDir: string) => path.join(packageDir, 'build', 'Release', 'better_sqlite3.node');
+    let file = inBuild(path.join(packageRoot(), 'node_modules', 'better-sqlite3'));
+    if (!fs.existsSync(file)) file = inBuild(path.dirname(createRequire(import.meta.url).resolve('better-sqlite3/package.json')));
+    const loaded = { exports: {} };
+    process.dlopen(loaded, file);
+    addon = loaded.exports;
   }
   return addon;
 }
@@ -39,9 +44,7 @@ export function openStore(file: string = defaultStorePath()): Database {
   try {
     // The typings only know the path form of nativeBinding; better-sqlite3 also takes the loaded addon.
     db = new Sqlite(file, { timeout: 10_000, nativeBinding: sqliteAddon() as unknown as string });
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('foreign_keys = ON');
+    db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;');
     migrate(db);
   } catch (error) {
     throw new WorkmuxError(`cannot open the workmux store at ${file}: ${(error as Error).message}`, {
