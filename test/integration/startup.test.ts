@@ -252,6 +252,12 @@ describe('worktree list read from the repository files', () => {
     expect(await linked.listWorktrees()).toEqual(await fromGit(path.join(dir, 'ünï')));
   });
 
+  it('keeps a worktree path with a newline whole (git\'s porcelain output cannot carry it)', async () => {
+    const odd = path.join(t.dir, 'new\nline');
+    await git(t, repo, 'worktree', 'add', '-q', '-b', 'odd', odd);
+    expect(readWorktreeList(path.join(repo, '.git'))?.find((wt) => wt.branch === 'odd')?.path).toBe(odd);
+  });
+
   it('shows an unborn branch with a zero commit, like git', async () => {
     const fresh = path.join(t.dir, 'fresh');
     await git(t, t.dir, 'init', '-q', '-b', 'trunk', fresh);
