@@ -125,12 +125,13 @@ export class Git {
 
   /** Current branch of `cwd`'s worktree, or undefined when detached. */
   async currentBranch(cwd = this.root): Promise<string | undefined> {
-    // This worktree's HEAD file says it without a process (files-backend refs; reftable's placeholder falls through).
+    // This worktree's HEAD file says it without a process (anything RefFiles cannot read goes to git).
     if (cwd === this.root) {
-      const head = fs.readFileSync(path.join(this.gitDir, 'HEAD'), 'utf8').trim();
-      const symbolic = /^ref: refs\/heads\/(.+)$/.exec(head)?.[1];
-      if (symbolic && symbolic !== '.invalid') return symbolic;
-      if (/^[0-9a-f]{40,64}$/.test(head)) return undefined;
+      try {
+        return new RefFiles(this.commonDir).head(this.gitDir).branch;
+      } catch (error) {
+        if (!(error instanceof AskGit)) throw error;
+      }
     }
     const result = await run(['git', 'symbolic-ref', '--quiet', '--short', 'HEAD'], { cwd, reject: false });
     return result.exitCode === 0 ? result.stdout.trim() : undefined;
