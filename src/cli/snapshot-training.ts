@@ -70,7 +70,6 @@ export async function trainWorkflows(): Promise<void> {
       tab: panes[0]?.tabName ?? `wm-${wt.handle}`, backend: 'tmux', agent: i ? 'claude' : null, status: i ? 'working' : null,
     }));
     renderListing(rows);
-    JSON.stringify({ ok: true, data: rows });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
