@@ -1,19 +1,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { WorkmuxError } from '../core/errors.js';
+import { isProcessAlive } from '../core/pids.js';
 
 const POLL_MS = 15;
 
 function holderIsAlive(lockFile: string): boolean {
+  let pid: number;
   try {
-    const pid = Number(fs.readFileSync(lockFile, 'utf8').trim());
-    if (!Number.isInteger(pid) || pid <= 0) return true; // being written right now: treat as held
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return code === 'EPERM'; // ESRCH (no such process) or ENOENT (released meanwhile) → not held
+    pid = Number(fs.readFileSync(lockFile, 'utf8').trim());
+  } catch {
+    return false; // released meanwhile
   }
+  if (!Number.isInteger(pid) || pid <= 0) return true; // being written right now: treat as held
+  return isProcessAlive(pid);
 }
 
 /**

@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { stateDir } from '../core/paths.js';
 import { WorkmuxError } from '../core/errors.js';
-import { isProcessAlive, runningWatcherPid, watcherPidFile } from '../engine/observe/watcher-lock.js';
+import { isProcessAlive } from '../core/pids.js';
+import { runningWatcherPid, watcherPidFile } from '../engine/observe/watcher-lock.js';
 
 export function watchLogFile(env: NodeJS.ProcessEnv): string {
   return path.join(stateDir(env), 'watch.log');

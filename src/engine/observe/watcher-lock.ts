@@ -6,19 +6,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { runtimeDir } from '../../core/paths.js';
 import { WorkmuxError } from '../../core/errors.js';
+import { isProcessAlive } from '../../core/pids.js';
 
 export function watcherPidFile(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(runtimeDir(env), 'watch.pid');
 }
 
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** The pid of the running watcher, or undefined (a stale file is ignored). */
 export function runningWatcherPid(file: string): number | undefined {
