@@ -46,7 +46,13 @@ await build({
   logLevel: 'warning',
 });
 
-const made = spawnSync(process.execPath, ['--snapshot-blob', blob, '--build-snapshot', script], { encoding: 'utf8' });
+// V8 flags the blob is built with; every run must pass the same ones (bin/workmux reads them from
+// dist/snapshot/flags). --no-rehash-snapshot: the hash tables in the blob keep the (random, per build) seed
+// they were built with instead of being rehashed with a new one on every start — ~6 ms of every command.
+// The seed is then fixed per installation rather than per process; nothing here hashes attacker-chosen
+// keys where that would matter (hash flooding needs the seed, which stays on the user's disk).
+const v8Flags = ['--no-rehash-snapshot'];
+const made = spawnSync(process.execPath, [...v8Flags, '--snapshot-blob', blob, '--build-snapshot', script], { encoding: 'utf8' });
 // Node warns that some built-ins (tty) are "not yet fully verified" in snapshots; the CLI only uses them at run time.
 const problems = made.stderr.split('\n').filter((line) => line && !/not yet fully verified|may still work|To request support|--trace-warnings/.test(line));
 if (made.status !== 0 || !fs.existsSync(blob)) {
@@ -57,6 +63,7 @@ if (made.status !== 0 || !fs.existsSync(blob)) {
   // snapshot only with that binary while its mtime is the stamp's (package managers keep a release's own
   // mtime, which can be older than the blob, so "not newer" would not notice an upgrade; "not different" does).
   fs.writeFileSync(path.join(outDir, 'node'), `${process.execPath}\n`);
+  fs.writeFileSync(path.join(outDir, 'flags'), `${v8Flags.join(' ')}\n`);
   const stamp = path.join(outDir, 'node.stamp');
   fs.writeFileSync(stamp, '');
   const copied = spawnSync('touch', ['-r', process.execPath, stamp]);
