@@ -3,6 +3,7 @@ import path from 'node:path';
 import { run, type RunResult } from '../core/exec.js';
 import { readTextIfExists } from '../core/paths.js';
 import { gitDirOf } from './repo-state.js';
+import { mainWorktreeElsewhere } from './refs.js';
 
 /** Where a repository is, as `git rev-parse --show-toplevel --git-common-dir --git-dir` would say. */
 export interface RepositoryLocation {
@@ -60,7 +61,7 @@ function checked(start: string, root: string, gitDirPath: string): RepositoryLoc
   if (!fs.existsSync(path.join(gitDir, 'HEAD'))) return undefined;
   if (start === gitDir || start.startsWith(gitDir + path.sep) || start === commonDir || start.startsWith(commonDir + path.sep)) return undefined;
   const config = readTextIfExists(path.join(commonDir, 'config')) ?? '';
-  if (/^\s*bare\s*=\s*true\b/im.test(config) || /^\s*worktree\s*=/im.test(config)) return undefined;
+  if (mainWorktreeElsewhere(config)) return undefined;
   const here = fs.statSync(start);
   const top = fs.statSync(root);
   if (here.dev !== top.dev || (process.getuid && top.uid !== process.getuid())) return undefined;

@@ -11,6 +11,14 @@ export class AskGit extends Error {}
 
 export const OBJECT_ID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 
+/**
+ * A bare repository, or one whose config names its work tree (core.worktree): its main worktree is not the
+ * directory holding `.git`, which is what discovery and the worktree list assume; git is asked instead.
+ */
+export function mainWorktreeElsewhere(configText: string): boolean {
+  return /^\s*bare\s*=\s*true\b/im.test(configText) || /^\s*worktree\s*=/im.test(configText);
+}
+
 export class RefFiles {
   private packed?: Map<string, string>;
   readonly config: string;
@@ -26,9 +34,14 @@ export class RefFiles {
     return /^\s*ignorecase\s*=\s*true\b/im.test(this.config);
   }
 
+  /** extensions.objectFormat = sha256: 64-hex object ids (and an index this project does not parse). */
+  get sha256(): boolean {
+    return /objectformat\s*=\s*sha256/i.test(this.config);
+  }
+
   /** The all-zero id git shows for a branch with no commit yet. */
   get noCommit(): string {
-    return '0'.repeat(/objectformat\s*=\s*sha256/i.test(this.config) ? 64 : 40);
+    return '0'.repeat(this.sha256 ? 64 : 40);
   }
 
   /** The object a ref under `refs/` points to, undefined when there is no such ref. */

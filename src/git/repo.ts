@@ -6,7 +6,7 @@ import { withFileLock } from './lock.js';
 import { askGitWhere, locateRepository } from './discovery.js';
 import { readBaseRecords } from './base-records.js';
 import { parseWorktreeList, readWorktreeList, type Worktree } from './worktree-list.js';
-import { AskGit, RefFiles } from './refs.js';
+import { AskGit, OBJECT_ID, RefFiles } from './refs.js';
 
 export type { Worktree } from './worktree-list.js';
 
@@ -104,7 +104,7 @@ export class Git {
     const result = await run(['git', 'cat-file', '--batch-check=%(objectname)'], { cwd: this.root, input, reject: false });
     const lines = result.stdout.split('\n');
     if (result.exitCode !== 0 || lines.length < names.length) return this.resolveCommitsOneByOne(names);
-    return names.map((_, i) => (/^[0-9a-f]{40,64}$/.test(lines[i]!) ? lines[i] : undefined));
+    return names.map((_, i) => (OBJECT_ID.test(lines[i]!) ? lines[i] : undefined));
   }
 
   private async resolveCommitsOneByOne(names: readonly string[]): Promise<(string | undefined)[]> {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { readTextIfExists } from '../core/paths.js';
-import { AskGit, RefFiles } from './refs.js';
+import { AskGit, RefFiles, mainWorktreeElsewhere } from './refs.js';
 
 export interface Worktree {
   path: string;
@@ -48,7 +48,7 @@ export function readWorktreeList(commonDir: string): Worktree[] | undefined {
   if (path.basename(commonDir) !== '.git') return undefined;
   try {
     const refs = new RefFiles(commonDir);
-    if (/^\s*bare\s*=\s*true\b/im.test(refs.config) || /^\s*worktree\s*=/im.test(refs.config)) return undefined; // main worktree elsewhere
+    if (mainWorktreeElsewhere(refs.config)) return undefined;
     const headOf = (gitDir: string): Pick<Worktree, 'branch' | 'head' | 'detached'> => {
       const { branch, commit } = refs.head(gitDir);
       return branch === undefined ? { head: commit, detached: true } : { branch, head: commit ?? refs.noCommit, detached: false };

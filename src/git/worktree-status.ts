@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { run } from '../core/exec.js';
 import { readIndexPaths } from './index-file.js';
+import { AskGit, RefFiles } from './refs.js';
 import { gitDirOf as gitDirOfWorktree } from './repo-state.js';
 import { readTextIfExists } from '../core/paths.js';
 import type { Git } from './repo.js';
@@ -143,8 +144,14 @@ interface Shared {
 }
 
 function sharedState(commonDir: string, env: NodeJS.ProcessEnv): Shared {
-  const sha256 = /objectformat\s*=\s*sha256/i.test(readOrEmpty(path.join(commonDir, 'config')));
-  return { commonDir, env, unsupported: sha256 || fs.existsSync(path.join(commonDir, 'reftable')), ruleSignatures: new Map() };
+  let unsupported: boolean;
+  try {
+    unsupported = new RefFiles(commonDir).sha256;
+  } catch (error) {
+    if (!(error instanceof AskGit)) throw error;
+    unsupported = true; // reftable
+  }
+  return { commonDir, env, unsupported, ruleSignatures: new Map() };
 }
 
 /** HEAD, the ref it points to, and the index: what git's own operations change. */
