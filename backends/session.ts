@@ -32,6 +32,12 @@ export interface TabLaunch {
    * lets the pane go then; others open the tab only then. A rejection closes the tab and is rethrown.
    */
   ready?: Promise<unknown>;
+  /**
+   * Runs once the first pane's readiness wait is under way (its process started), with the opened tab:
+   * bookkeeping that need not hold up the tab goes alongside that wait instead of after it. Awaited with the
+   * wait; a rejection fails the launch (and closes the tab) like a failed wait. Not called when no tab opened.
+   */
+  whileWaiting?: (tab: Tab) => unknown;
 }
 
 export interface LaunchedTab {
@@ -73,7 +79,7 @@ export async function launchTab(launch: TabLaunch): Promise<LaunchedTab> {
       await handshake.dispose();
       throw error;
     });
-    await handshake
+    const waited = handshake
       .wait(timeoutMs)
       .catch(async (error) => {
         if (!(error instanceof HandshakeTimeoutError)) throw error;
@@ -83,6 +89,8 @@ export async function launchTab(launch: TabLaunch): Promise<LaunchedTab> {
       })
       // Freeing the handshake need not hold up typing: it finishes alongside (the process waits for it anyway).
       .finally(() => void handshake.dispose().catch(() => undefined));
+    const alongside = Promise.resolve(tab).then(launch.whileWaiting);
+    await Promise.all([waited, alongside]);
     const paneIds: PaneId[] = [tab.paneId];
     for (const pane of launch.panes.slice(1)) {
       const target = paneIds[pane.target ?? paneIds.length - 1] ?? tab.paneId;

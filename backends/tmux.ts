@@ -256,7 +256,9 @@ class TmuxBackend implements Backend {
       if (this.handshakeInFlight === state) this.handshakeInFlight = undefined;
     };
     return {
-      signalScript: `tmux wait-for -U ${state.channel}${hold ? `; tmux wait-for ${hold}` : ''}`,
+      // Held: one tmux client unlocks and then waits on the hold (`\;` chains them in the server) — one
+      // process fewer in the pane while git is still checking the worktree out.
+      signalScript: `tmux wait-for -U ${state.channel}${hold ? ` \\; wait-for ${hold}` : ''}`,
       wait: async (timeoutMs) => {
         // No pane took the lock (nothing was opened): take it here, so the wait blocks until a signal.
         const lock = state.locked ? [] : [...(this.embedded ? ['start-server', ';'] : []), 'wait-for', '-L', state.channel, ';'];

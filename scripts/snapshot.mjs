@@ -8,6 +8,7 @@ import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { leanerHeap } from './lean-heap.mjs';
 
 const outDir = 'dist/snapshot';
 fs.rmSync(outDir, { recursive: true, force: true });
@@ -45,6 +46,9 @@ await build({
   plugins: [builtinsThroughRequire],
   logLevel: 'warning',
 });
+
+fs.writeFileSync(script, leanerHeap(fs.readFileSync(script, 'utf8')));
+
 
 // V8 flags the blob is built with; every run must pass the same ones (bin/workmux reads them from
 // dist/snapshot/flags). --no-rehash-snapshot: the hash tables in the blob keep the (random, per build) seed

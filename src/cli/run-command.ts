@@ -17,6 +17,7 @@ export async function runCommand<T>(
   options: { anywhere?: boolean } = {},
 ): Promise<void> {
   const json = Boolean(args.json);
+  if (process.env.WORKMUX_DEBUG === '1') process.stderr.write(`[workmux] +${performance.now().toFixed(1)} ms arguments parsed, command starts\n`);
   try {
     const { createContext } = await import('../workflows/context.js');
     const ctx = await createContext({ anywhere: options.anywhere, progress: json ? undefined : (line) => process.stderr.write(`· ${line}\n`) });

@@ -1,6 +1,6 @@
 import v8 from 'node:v8';
 import { webcrypto } from 'node:crypto';
-import { main } from './main.js';
+import { main, prebuildParser } from './main.js';
 import { commands } from './commands/index.js';
 import { trainWorkflows } from './snapshot-training.js';
 // Modules the commands import lazily: imported here so they are initialised while the snapshot is built,
@@ -52,12 +52,15 @@ async function train(): Promise<void> {
     process.exitCode = undefined;
   }
 }
-void train().then(trainWorkflows);
+void train().then(trainWorkflows).then(() => prebuildParser(WORKMUX_VERSION));
 
 v8.startupSnapshot.setDeserializeMainFunction(() => {
   // `node --snapshot-blob <blob> -- args...` → argv is [node, ...args] (newer Node repeats argv[0] first).
   const args = process.argv.slice(process.argv[1] === process.argv[0] ? 2 : 1);
-  if (process.env.WORKMUX_DEBUG === '1') process.stderr.write(`[workmux] +${performance.now().toFixed(0)} ms started from the start-up snapshot\n`);
+  if (process.env.WORKMUX_DEBUG === '1') {
+    process.stderr.write(`[workmux] +${performance.now().toFixed(0)} ms started from the start-up snapshot\n`);
+    process.on('exit', () => process.stderr.write(`[workmux] +${performance.now().toFixed(0)} ms exiting\n`));
+  }
   main(args, WORKMUX_VERSION).catch((error: unknown) => {
     process.stderr.write(`workmux: ${(error as Error).stack ?? String(error)}\n`);
     process.exitCode = 1;

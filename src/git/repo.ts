@@ -193,11 +193,16 @@ export class Git {
 /** Queries that span the repository, kept apart from the Git class's single-ref helpers. */
 export async function mainBranchOf(git: Git, configured: string | undefined): Promise<string> {
   if (configured) return configured;
-  for (const remote of await git.remotes()) {
+  // Whether `main` exists is asked alongside the remotes (most repositories answer with it either way).
+  const remotes = git.remotes();
+  const hasMain = git.localBranchExists('main');
+  hasMain.catch(() => undefined);
+  for (const remote of await remotes) {
     const head = await run(['git', 'symbolic-ref', '--quiet', '--short', `refs/remotes/${remote}/HEAD`], { cwd: git.root, reject: false });
     if (head.exitCode === 0) return head.stdout.trim().slice(remote.length + 1);
   }
-  for (const candidate of ['main', 'master']) if (await git.localBranchExists(candidate)) return candidate;
+  if (await hasMain) return 'main';
+  if (await git.localBranchExists('master')) return 'master';
   return (await git.currentBranch(git.mainRoot)) ?? 'main';
 }
 

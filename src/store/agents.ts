@@ -35,6 +35,11 @@ export function recordAgentOpened(db: Database, record: NewAgentRecord, now = Da
   return row;
 }
 
+/** Takes back a record whose tab never finished opening (the launch failed after it was written). */
+export function forgetAgent(db: Database, id: string): void {
+  db.prepare('DELETE FROM agents WHERE id = ?').run(id);
+}
+
 export function recordAgentClosed(db: Database, worktreePath: string, now = Date.now()): void {
   db.prepare('UPDATE agents SET closed_at = ? WHERE worktree_path = ? AND closed_at IS NULL').run(now, worktreePath);
 }

@@ -122,11 +122,13 @@ export async function addWorktree(ctx: WorkmuxContext, options: AddOptions): Pro
     await git.excludePattern(`/${PROMPT_DIR}/`);
   });
   // Nothing up to the tab reads the base record, so `git config` writes it (under the lock again) while the
-  // tab opens — started a turn later, so the tab's own next process goes first; hooks wait for it, and a
-  // failure takes everything back like a failed tab does.
-  const baseRecorded = base === undefined ? created : created
-    .then(() => new Promise((resolve) => setImmediate(resolve)))
-    .then(() => git.withLock(() => git.configSet(BASE_CONFIG_KEY(branch), base)));
+  // tab's shell starts — its process goes after the tab's, not before; hooks wait for it, and a failure
+  // takes everything back like a failed tab does. `recordBase(false)`: no tab came, nothing to write.
+  let recordBase: (write: boolean) => void = () => undefined;
+  const baseTurn = new Promise<boolean>((resolve) => (recordBase = resolve));
+  const baseRecorded = base === undefined ? created : Promise.all([created, baseTurn]).then(async ([, write]) => {
+    if (write) await git.withLock(() => git.configSet(BASE_CONFIG_KEY(branch), base));
+  });
   const filled = created.then(() => {
     const brought = bringFilesIntoWorktree(git.mainRoot, worktreePath, config.files);
     if (brought.copied.length || brought.linked.length) {
@@ -142,6 +144,7 @@ export async function addWorktree(ctx: WorkmuxContext, options: AddOptions): Pro
 
   const hooked = config.post_create.length > 0;
   if (hooked) {
+    recordBase(true);
     try {
       await filled;
       await baseRecorded;
@@ -164,9 +167,10 @@ export async function addWorktree(ctx: WorkmuxContext, options: AddOptions): Pro
   try {
     // Without hooks (whose failure must leave no tab behind) the tab opens while git checks out the
     // worktree; its shell starts, and the agent is typed, only once the worktree is complete.
-    tab = await startWorktreeTab(ctx, worktree, options, hooked ? undefined : filled);
+    tab = await startWorktreeTab(ctx, worktree, options, { worktreeReady: hooked ? undefined : filled, whileShellStarts: () => recordBase(true) });
     await baseRecorded;
   } catch (error) {
+    recordBase(false);
     // No tab came up, or the worktree or its base record could not be made: take back tab, worktree and
     // branch so nothing half-made is left.
     if (tab) await (await ctx.availableBackend()).closeTab(tab.tab).catch(() => undefined);

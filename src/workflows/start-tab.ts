@@ -3,9 +3,9 @@ import path from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { assertProjectCommandsTrusted } from '../config/load.js';
 import { agentStartLine, resolveAgent, type ResolvedAgent } from '../agents/profiles.js';
-import { launchTab, type PaneLaunch } from '../../backends/session.js';
+import { launchTab, type LaunchedTab, type PaneLaunch } from '../../backends/session.js';
 import type { Tab } from '../../backends/types.js';
-import { recordAgentOpened } from '../store/agents.js';
+import { forgetAgent, recordAgentOpened, type AgentRecord } from '../store/agents.js';
 import { wakeWatcher } from '../engine/observe/watcher-lock.js';
 import type { WorkmuxContext } from './context.js';
 import { tabNameFor, type ManagedWorktree } from './worktrees.js';
@@ -68,12 +68,19 @@ export function paneLaunches(ctx: WorkmuxContext, agentLine: string | undefined)
   });
 }
 
-/**
- * Opens the worktree's tab with its panes, starts the agent, delivers the prompt, records it in the store.
- * `worktreeReady`: the worktree is still being created (its directory exists, empty); the tab may open
- * meanwhile, but no shell starts and nothing is written there before this settles (see launchTab's `ready`).
- */
-export async function startWorktreeTab(ctx: WorkmuxContext, worktree: ManagedWorktree, options: StartTabOptions, worktreeReady?: Promise<unknown>): Promise<StartedTab> {
+export interface TabTiming {
+  /**
+   * The worktree is still being created (its directory exists, empty); the tab may open meanwhile, but no
+   * shell starts and nothing is written there before this settles (see launchTab's `ready`).
+   */
+  worktreeReady?: Promise<unknown>;
+  /** Called (once, if the tab opened) while the tab's shell starts: the caller's work that can go alongside. */
+  whileShellStarts?: () => void;
+}
+
+/** Opens the worktree's tab with its panes, starts the agent, delivers the prompt, records it in the store. */
+export async function startWorktreeTab(ctx: WorkmuxContext, worktree: ManagedWorktree, options: StartTabOptions, timing: TabTiming = {}): Promise<StartedTab> {
+  const { worktreeReady } = timing;
   const agent = agentFor(ctx, options);
   const runsProjectCommands = ctx.config.panes.some((p) => p.command && p.command !== AGENT_PLACEHOLDER) || agent !== undefined;
   if (runsProjectCommands) assertProjectCommandsTrusted(ctx.config);
@@ -84,33 +91,51 @@ export async function startWorktreeTab(ctx: WorkmuxContext, worktree: ManagedWor
   const ready = worktreeReady?.then(writePrompt);
   if (!ready) writePrompt();
   const pasted = agent?.profile?.prompt.kind === 'paste' ? options.prompt : undefined;
-  const launched = await launchTab({
-    backend,
-    tab: {
-      name: tabNameFor(ctx.config, worktree.handle),
-      cwd: worktree.path,
-      background: options.background ?? false,
-      placement: options.placement,
-      domain: options.domain,
-    },
-    panes: paneLaunches(ctx, agent ? agentStartLine(agent, promptFile) : undefined),
-    handshakeTimeoutMs: Number(ctx.env.WORKMUX_HANDSHAKE_TIMEOUT_MS) || ctx.config.handshake_timeout_ms,
-    pastePrompt: pasted,
-    ready,
-  });
-  const db = await ctx.store();
-  recordAgentOpened(db, {
-    project_root: ctx.git.mainRoot,
-    handle: worktree.handle,
-    branch: worktree.branch ?? '',
-    worktree_path: worktree.path,
-    backend: backend.kind,
-    scope: launched.tab.scope.id,
-    tab_id: launched.tab.id,
-    tab_name: launched.tab.name,
-    pane_id: launched.agentPane ?? launched.tab.paneId,
-    agent: agent?.name ?? '',
-  });
+  const panes = paneLaunches(ctx, agent ? agentStartLine(agent, promptFile) : undefined);
+  const record = async (paneId: string, tab: Tab) =>
+    recordAgentOpened(await ctx.store(), {
+      project_root: ctx.git.mainRoot,
+      handle: worktree.handle,
+      branch: worktree.branch ?? '',
+      worktree_path: worktree.path,
+      backend: backend.kind,
+      scope: tab.scope.id,
+      tab_id: tab.id,
+      tab_name: tab.name,
+      pane_id: paneId,
+      agent: agent?.name ?? '',
+    });
+  // The agent's pane is the first one unless the layout puts it in a split, made only after the wait: then
+  // it is recorded at the end; otherwise the store is written while the first shell starts.
+  const agentInFirstPane = !panes.some((pane) => pane.isAgent) || panes[0]!.isAgent === true;
+  let recorded: Promise<AgentRecord> | undefined;
+  let launched: LaunchedTab;
+  try {
+    launched = await launchTab({
+      backend,
+      tab: {
+        name: tabNameFor(ctx.config, worktree.handle),
+        cwd: worktree.path,
+        background: options.background ?? false,
+        placement: options.placement,
+        domain: options.domain,
+      },
+      panes,
+      handshakeTimeoutMs: Number(ctx.env.WORKMUX_HANDSHAKE_TIMEOUT_MS) || ctx.config.handshake_timeout_ms,
+      pastePrompt: pasted,
+      ready,
+      whileWaiting: (tab) => {
+        timing.whileShellStarts?.();
+        if (agentInFirstPane) return (recorded = record(tab.paneId, tab));
+      },
+    });
+  } catch (error) {
+    // The tab is gone (launchTab closed it): so goes its record.
+    const row = await recorded?.catch(() => undefined);
+    if (row) forgetAgent(await ctx.store(), row.id);
+    throw error;
+  }
+  if (!recorded) await record(launched.agentPane ?? launched.tab.paneId, launched.tab);
   wakeWatcher(ctx.env);
   return {
     tab: launched.tab,

@@ -157,6 +157,29 @@ export function describeBackendContract(name: string, setup: () => Promise<Backe
       expect(await panesNamed(failing)).toEqual([]);
     });
 
+    it('runs whileWaiting with the open tab before anything is typed; its failure fails the launch and closes the tab', async () => {
+      const name = tabName();
+      const typed: string[] = [];
+      const watched: Backend = Object.assign(Object.create(backend), { sendText: (pane: string, text: string) => (typed.push(text), backend.sendText(pane, text)) });
+      let seen: { paneId: string; typedBefore: number } | undefined;
+      const { tab } = await launchTab({
+        backend: watched, tab: { name, cwd, background: true }, panes: [{ startLine: 'echo after-wait' }], handshakeTimeoutMs: 8000,
+        whileWaiting: (opened) => void (seen = { paneId: opened.paneId, typedBefore: typed.length }),
+      });
+      expect(seen).toEqual({ paneId: tab.paneId, typedBefore: 0 });
+      expect(typed).toEqual(['echo after-wait']);
+      await backend.closeTab(tab);
+
+      const failing = tabName();
+      await expect(launchTab({
+        backend, tab: { name: failing, cwd, background: true }, panes: [{}], handshakeTimeoutMs: 8000,
+        whileWaiting: async () => {
+          throw new Error('bookkeeping failed');
+        },
+      })).rejects.toThrow('bookkeeping failed');
+      expect((await backend.listPanes()).filter((pane) => pane.tabName === (backend.tabTitleFor?.(failing) ?? failing))).toEqual([]);
+    });
+
     it('closes a tab later with closeTabDeferred', async () => {
       const tab = await launchShellTab();
       await backend.closeTabDeferred(tab);

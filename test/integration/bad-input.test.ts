@@ -3,6 +3,8 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { git, workmux, useTestRepo, type TestEnv } from '../helpers/env.js';
+import { createContext } from '../../src/workflows/context.js';
+import { startWorktreeTab } from '../../src/workflows/start-tab.js';
 
 let t: TestEnv;
 let repo: string;
@@ -181,5 +183,33 @@ describe('bad input: one clear line, the right exit code, nothing half-made', ()
     const windows = await execa('tmux', ['-L', t.socket, 'list-windows', '-a'], { reject: false, env: t.env });
     expect(windows.stdout).not.toContain('wm-unrecorded');
     expect(await git(t, repo, 'config', '--get-regexp', 'workmux-base').catch(() => '')).toBe('');
+  });
+});
+
+describe('a tab that fails after its store record was written', () => {
+  it('takes the record back with the tab (the record goes in while the shell starts, before anything is typed)', async () => {
+    const worktree = path.join(t.dir, 'wt-records');
+    await git(t, repo, 'worktree', 'add', '-q', '-b', 'records', worktree);
+    const ctx = await createContext({ cwd: repo, env: t.env });
+    const backend = await ctx.availableBackend();
+    const typeForReal = backend.sendText.bind(backend);
+    let rowsWhenTyping: unknown[] = [];
+    backend.sendText = async () => {
+      rowsWhenTyping = (await ctx.store()).prepare('SELECT handle, closed_at FROM agents WHERE worktree_path = ?').all(worktree);
+      throw new Error('typing failed');
+    };
+    const records = { handle: 'records', branch: 'records', path: worktree, head: '' };
+    await expect(startWorktreeTab(ctx, records, { agent: 'cat', background: true })).rejects.toThrow('typing failed');
+    const db = await ctx.store();
+    const rows = () => db.prepare('SELECT handle, closed_at FROM agents WHERE worktree_path = ?').all(worktree);
+    expect(rowsWhenTyping).toEqual([{ handle: 'records', closed_at: null }]);
+    expect(rows()).toEqual([]);
+    expect((await backend.listPanes({ allScopes: true })).map((pane) => pane.tabName)).not.toContain('wm-records');
+
+    backend.sendText = typeForReal;
+    const started = await startWorktreeTab(ctx, records, { agent: 'cat', background: true });
+    expect(rows()).toEqual([{ handle: 'records', closed_at: null }]);
+    await backend.closeTab(started.tab);
+    db.close();
   });
 });

@@ -4,10 +4,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import vm from 'node:vm';
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { WORKMUX_BIN, WORKMUX_ROOT, git, workmux, useTestRepo, type TestEnv } from '../helpers/env.js';
-import { Git, storedBases } from '../../src/git/repo.js';
+import { Git, mainBranchOf, storedBases } from '../../src/git/repo.js';
 import { readBaseRecords } from '../../src/git/base-records.js';
 import { parseStatusBatch, worktreesWithChanges } from '../../src/git/worktree-status.js';
 import { DISCOVERY_ARGV, locateRepository } from '../../src/git/discovery.js';
@@ -48,7 +50,8 @@ describe('bin/workmux launcher', () => {
   });
 
   it('gives the same help, errors and exit codes either way', async () => {
-    for (const args of [['--help'], ['add', '--help'], ['bogus-command'], ['add']]) {
+    // The snapshot parses with a parser it built ahead (main.ts, prebuildParser); the fallback builds its own.
+    for (const args of [['--help'], ['add', '--help'], ['merge', '--help'], ['bogus-command'], ['add'], ['list', '--bogus'], ['add', 'a..b'], ['path', 'nope'], ['ls', '--json']]) {
       const a = await workmux(t, repo, args);
       const b = await workmux(t, repo, args, { env: { WORKMUX_SNAPSHOT: '0' } });
       expect([b.exitCode, b.stdout, b.stderr]).toEqual([a.exitCode, a.stdout, a.stderr]);
@@ -327,5 +330,54 @@ describe('commits of plain names read from the ref files', () => {
     for (const name of names) expect(() => refs.commitOf(name, where.gitDir)).toThrow(AskGit);
     // Through Git, git answers them (one cat-file for all).
     expect(await where.resolveCommits(names)).toEqual(await Promise.all(names.map((name) => fromGit(repo, name))));
+  });
+});
+
+describe('the snapshot bundle, made leaner (scripts/lean-heap.mjs)', () => {
+  it('is ASCII and free of getter-per-property interop, and means what the bundle meant', async () => {
+    // @ts-expect-error — a plain .mjs build script without types
+    const { leanerHeap } = await import('../../scripts/lean-heap.mjs');
+    const bundle = [
+      'var import_node_path = __toESM(__require("node:path"), 1);',
+      'var import_node_v8 = __toESM(__require("node:v8"), 1);',
+      'var prompt = /^[\u276f\u203a] (.)$/u; // the composer \u2014 Claude and Codex',
+      'result = [import_node_path.default.join("a", "b"), import_node_path.sep, typeof import_node_v8.default.getHeapStatistics,',
+      '  prompt.exec("\u276f z")[1], /\u2733 /.test("\u2733 Claude"), /[\u{1F600}x]/u.test("\u{1F600}"), /^.$/u.test("\u{1F600}"), "\u00e9"];',
+    ].join('\n');
+    const lean: string = leanerHeap(bundle);
+    expect(lean).toMatch(/^[\x00-\x7f]*$/);
+    expect(lean).not.toContain('__toESM');
+    const run = (source: string) => vm.runInNewContext(source, { __require: createRequire(import.meta.url), __toESM: interop, result: undefined });
+    expect(run(lean)).toEqual(run(bundle));
+    expect(run(lean)).toEqual(['a/b', '/', 'function', 'z', true, true, true, '\u00e9']);
+  });
+});
+
+/** esbuild's helper, as the bundle has it, for the original to run. */
+function interop(mod: object): object {
+  const target = Object.create(Object.getPrototypeOf(mod));
+  for (const key of Object.getOwnPropertyNames(mod)) Object.defineProperty(target, key, { get: () => (mod as Record<string, unknown>)[key], enumerable: true });
+  return Object.defineProperty(target, 'default', { value: mod, enumerable: true });
+}
+
+describe('the main branch (merge target without a stored base or --into)', () => {
+  it('is the configured one, else the remote HEAD, else main, else master, else the current branch', async () => {
+    const mainOf = async (configured?: string) => mainBranchOf(await Git.discover(repo, t.env), configured);
+    expect(await mainOf('trunk')).toBe('trunk');
+    expect(await mainOf()).toBe('main');
+    // Only master: (main renamed away).
+    await git(t, repo, 'branch', '-m', 'main', 'master');
+    expect(await mainOf()).toBe('master');
+    // Neither: the branch checked out in the main worktree.
+    await git(t, repo, 'branch', '-m', 'master', 'develop');
+    expect(await mainOf()).toBe('develop');
+    // A remote whose HEAD names its default branch wins over all of those.
+    const upstream = path.join(t.dir, 'upstream.git');
+    await git(t, t.dir, 'clone', '-q', '--bare', repo, upstream);
+    await git(t, repo, 'remote', 'add', 'origin', upstream);
+    await git(t, repo, 'fetch', '-q', 'origin');
+    await git(t, repo, 'branch', 'main');
+    await git(t, repo, 'symbolic-ref', 'refs/remotes/origin/HEAD', 'refs/remotes/origin/develop');
+    expect(await mainOf()).toBe('develop');
   });
 });

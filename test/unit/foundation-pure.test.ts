@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import yargs from 'yargs';
+import { addCommand, branchWordOf } from '../../src/cli/commands/add.js';
 import { handleForBranch, problemWithBranchName } from '../../src/git/branch-names.js';
 import { parseWorktreeList } from '../../src/git/worktree-list.js';
 import { mergeConfig, mergeList } from '../../src/config/merge.js';
@@ -152,5 +154,37 @@ describe('git status parsing and the example config', () => {
     for (const key of Object.keys((configSchema() as { properties: object }).properties)) {
       expect(text, `example config lacks ${key}`).toMatch(new RegExp(`^#? ?${key}:`, 'm'));
     }
+  });
+});
+
+describe('add: the branch word guessed before yargs parses (startAddEarly)', () => {
+  // Whatever the guess, it must be the branch yargs parses, or no guess at all: a wrong one would only
+  // waste a process, but a guess that is never right would make the early start pointless.
+  const parsedBranch = (rest: string[]): string | undefined => {
+    let branch: string | undefined;
+    yargs()
+      .command({ ...addCommand, handler: (args: { branch?: string }) => void (branch = args.branch) })
+      .exitProcess(false)
+      .fail(() => undefined)
+      .parseSync(['add', ...rest]);
+    return branch;
+  };
+  it.each([
+    [['feat/x'], 'feat/x'],
+    [['-b', 'feat/x'], 'feat/x'],
+    [['-p', 'do the thing', 'feat/x'], 'feat/x'],
+    [['--prompt', '-b', 'feat/x'], 'feat/x'],
+    [['-a', 'claude', '--base', 'main', 'feat/x', '-b'], 'feat/x'],
+    [['--prompt=x y', 'feat/x'], 'feat/x'],
+    [['--json', '-o', 'feat/x'], 'feat/x'],
+    [['--', 'feat/x'], undefined],
+    [['-bo', 'feat/x'], undefined],
+    [['-b', 'true', 'feat/x'], undefined],
+    [['-n', '3', 'spike'], undefined],
+    [['--count=3', 'spike'], undefined],
+    [['-b'], undefined],
+  ])('%j → %j', (rest, guess) => {
+    expect(branchWordOf(rest)).toBe(guess);
+    if (guess !== undefined) expect(parsedBranch(rest)).toBe(guess);
   });
 });

@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { addCommand } from './add.js';
+import { addCommand, startAddEarly } from './add.js';
 import { listCommand } from './list.js';
 import { openCommand, closeCommand, pathCommand } from './tabs.js';
 import { removeCommand } from './remove.js';
@@ -40,3 +40,8 @@ export const commands: CommandModule<object, any>[] = [
   eventsCommand,
   waitCommand,
 ];
+
+/** Per verb, work started from the raw arguments before yargs parses them (see startAddEarly). */
+export const earlyStarts: Record<string, (rest: readonly string[]) => void> = {
+  add: startAddEarly,
+};
