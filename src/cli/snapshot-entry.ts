@@ -61,6 +61,8 @@ v8.startupSnapshot.setDeserializeMainFunction(() => {
     process.stderr.write(`[workmux] +${performance.now().toFixed(0)} ms started from the start-up snapshot\n`);
     process.on('exit', () => process.stderr.write(`[workmux] +${performance.now().toFixed(0)} ms exiting\n`));
   }
+  // Once nothing is left to do, exit at once: Node would otherwise tear the heap down first (~2 ms).
+  process.once('beforeExit', () => process.exit());
   main(args, WORKMUX_VERSION).catch((error: unknown) => {
     process.stderr.write(`workmux: ${(error as Error).stack ?? String(error)}\n`);
     process.exitCode = 1;

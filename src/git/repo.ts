@@ -82,11 +82,6 @@ export class Git {
     return readWorktreeList(this.commonDir) ?? parseWorktreeList(await this.gitOutput(['worktree', 'list', '--porcelain']));
   }
 
-  async refExists(ref: string): Promise<boolean> {
-    const result = await run(['git', 'rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd: this.root, reject: false });
-    return result.exitCode === 0;
-  }
-
   /**
    * The commit each name resolves to (undefined where it does not): how `add` checks branch, remote branch
    * and base at once. From the ref files when they settle every name (see RefFiles.commitOf), else from one
@@ -114,8 +109,9 @@ export class Git {
     }));
   }
 
-  localBranchExists(branch: string) {
-    return this.refExists(`refs/heads/${branch}`);
+  /** Whether `refs/heads/<branch>` exists (from the ref files when they can say, see resolveCommits). */
+  async localBranchExists(branch: string): Promise<boolean> {
+    return (await this.resolveCommits([`refs/heads/${branch}`]))[0] !== undefined;
   }
 
   /** The remote names (`origin`, ...). */
@@ -193,7 +189,7 @@ export class Git {
 /** Queries that span the repository, kept apart from the Git class's single-ref helpers. */
 export async function mainBranchOf(git: Git, configured: string | undefined): Promise<string> {
   if (configured) return configured;
-  // Whether `main` exists is asked alongside the remotes (most repositories answer with it either way).
+  // Whether `main` exists is looked up alongside the remotes (most repositories answer with it either way).
   const remotes = git.remotes();
   const hasMain = git.localBranchExists('main');
   hasMain.catch(() => undefined);
