@@ -49,7 +49,6 @@ await build({
 
 fs.writeFileSync(script, leanerHeap(fs.readFileSync(script, 'utf8')));
 
-
 // V8 flags the blob is built with; every run must pass the same ones (bin/workmux reads them from
 // dist/snapshot/flags). --no-rehash-snapshot: the hash tables in the blob keep the (random, per build) seed
 // they were built with instead of being rehashed with a new one on every start — ~6 ms of every command.

@@ -48,16 +48,17 @@ function buildParser(version: string, exitProcess: boolean): Argv {
  * locale is read when parsing, and the script name and version are set explicitly. Used once; a yargs
  * parser keeps state between parses.
  */
-let prebuilt: { parser: Argv; version: string; exitProcess: boolean } | undefined;
+let prebuilt: { parser: Argv; version: string } | undefined;
 
 export function prebuildParser(version: string): void {
-  prebuilt = { parser: buildParser(version, true), version, exitProcess: true };
+  prebuilt = { parser: buildParser(version, true), version };
 }
 
+/** The prebuilt parser, once, for a run that exits when done (not the training runs). */
 function takePrebuiltParser(version: string, exitProcess: boolean): Argv | undefined {
   const ready = prebuilt;
   prebuilt = undefined;
-  return ready && ready.version === version && ready.exitProcess === exitProcess ? ready.parser : undefined;
+  return ready && exitProcess && ready.version === version ? ready.parser : undefined;
 }
 
 /**

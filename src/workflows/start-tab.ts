@@ -92,7 +92,7 @@ export async function startWorktreeTab(ctx: WorkmuxContext, worktree: ManagedWor
   if (!ready) writePrompt();
   const pasted = agent?.profile?.prompt.kind === 'paste' ? options.prompt : undefined;
   const panes = paneLaunches(ctx, agent ? agentStartLine(agent, promptFile) : undefined);
-  const record = async (paneId: string, tab: Tab) =>
+  const record = async (tab: Tab, paneId = tab.paneId) =>
     recordAgentOpened(await ctx.store(), {
       project_root: ctx.git.mainRoot,
       handle: worktree.handle,
@@ -126,7 +126,7 @@ export async function startWorktreeTab(ctx: WorkmuxContext, worktree: ManagedWor
       ready,
       whileWaiting: (tab) => {
         timing.whileShellStarts?.();
-        if (agentInFirstPane) return (recorded = record(tab.paneId, tab));
+        if (agentInFirstPane) return (recorded = record(tab));
       },
     });
   } catch (error) {
@@ -135,7 +135,7 @@ export async function startWorktreeTab(ctx: WorkmuxContext, worktree: ManagedWor
     if (row) forgetAgent(await ctx.store(), row.id);
     throw error;
   }
-  if (!recorded) await record(launched.agentPane ?? launched.tab.paneId, launched.tab);
+  if (!recorded) await record(launched.tab, launched.agentPane);
   wakeWatcher(ctx.env);
   return {
     tab: launched.tab,

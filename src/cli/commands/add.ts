@@ -53,6 +53,13 @@ const addOptions = {
   ...jsonOption,
 } as const;
 
+/** `--prompt`, `-p`, `--base`, …: the options whose value is the next word. */
+const OPTIONS_TAKING_VALUES = new Set(
+  Object.entries(addOptions)
+    .filter(([, option]) => option.type !== 'boolean')
+    .flatMap(([name, option]) => ['alias' in option ? `-${option.alias}` : [], `--${name}`].flat()),
+);
+
 /**
  * Started from the raw argv, before yargs parses it (~3 ms): git's verdict on the branch name needs nothing
  * else, so its process runs meanwhile. Only a guess at which word is the branch — the handler asks for the
@@ -64,18 +71,12 @@ export function startAddEarly(rest: readonly string[]): void {
 
 /** The word of `add`'s arguments yargs will take as the branch; undefined where that is not plain to see. */
 export function branchWordOf(rest: readonly string[]): string | undefined {
-  const takesValue = new Set<string>();
-  for (const [name, option] of Object.entries(addOptions)) {
-    if (option.type === 'boolean') continue;
-    takesValue.add(`--${name}`);
-    if ('alias' in option) takesValue.add(`-${option.alias}`);
-  }
   for (let i = 0; i < rest.length; i++) {
     const word = rest[i]!;
     if (word === '--') return undefined; // what follows is not taken as the branch
     if (word === '-n' || word.startsWith('--count')) return undefined; // several branches: <branch>-1 .. -N
     if (/^(true|false)$/.test(rest[i + 1] ?? '') && word.startsWith('-')) return undefined; // `-b true`: yargs may take it as the flag's value
-    if (takesValue.has(word)) i++;
+    if (OPTIONS_TAKING_VALUES.has(word)) i++;
     else if (/^-[^-]{2,}/.test(word)) return undefined; // grouped short options: left to yargs
     else if (!word.startsWith('-')) return word;
   }
