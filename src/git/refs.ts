@@ -22,26 +22,21 @@ export function mainWorktreeElsewhere(configText: string): boolean {
 export class RefFiles {
   private packed?: Map<string, string>;
   readonly config: string;
+  /** core.ignorecase: a file lookup could find a ref under another case, so existence is git's to say. */
+  readonly ignoreCase: boolean;
+  /** extensions.objectFormat = sha256: 64-hex object ids (and an index this project does not parse). */
+  readonly sha256: boolean;
+  /** The all-zero id git shows for a branch with no commit yet. */
+  readonly noCommit: string;
 
   /** Throws AskGit for a repository whose refs are not files (reftable). */
   constructor(readonly commonDir: string) {
     this.config = readTextIfExists(path.join(commonDir, 'config')) ?? '';
     if (fs.existsSync(path.join(commonDir, 'reftable'))) throw new AskGit();
-  }
-
-  /** core.ignorecase: a file lookup could find a ref under another case, so existence is git's to say. */
-  get ignoreCase(): boolean {
-    return /^\s*ignorecase\s*=\s*true\b/im.test(this.config);
-  }
-
-  /** extensions.objectFormat = sha256: 64-hex object ids (and an index this project does not parse). */
-  get sha256(): boolean {
-    return /objectformat\s*=\s*sha256/i.test(this.config);
-  }
-
-  /** The all-zero id git shows for a branch with no commit yet. */
-  get noCommit(): string {
-    return '0'.repeat(this.sha256 ? 64 : 40);
+    // Read once: the worktree list's sort asks ignoreCase on every comparison.
+    this.ignoreCase = /^\s*ignorecase\s*=\s*true\b/im.test(this.config);
+    this.sha256 = /objectformat\s*=\s*sha256/i.test(this.config);
+    this.noCommit = '0'.repeat(this.sha256 ? 64 : 40);
   }
 
   /** The object a ref under `refs/` points to, undefined when there is no such ref. */

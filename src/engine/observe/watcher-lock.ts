@@ -12,7 +12,6 @@ export function watcherPidFile(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(runtimeDir(env), 'watch.pid');
 }
 
-
 /** The pid of the running watcher, or undefined (a stale file is ignored). */
 export function runningWatcherPid(file: string): number | undefined {
   let pid: number;
